@@ -1,0 +1,94 @@
+// Diagnostics: document mistakes found while loading or evaluating an environment. They carry the
+// environment, the position and the document path, and evaluation keeps going after one so that a
+// user sees all of them at once (as pulumi/esc does).
+
+/** A stable class for each kind of diagnostic; tests assert on these, not on wording. */
+export type DiagnosticCode =
+  | 'yaml'
+  | 'syntax'
+  | 'reference'
+  | 'cycle'
+  | 'import'
+  | 'type'
+  | 'builtin'
+  | 'provider'
+  | 'reserved-key'
+  | 'duplicate-key'
+  | 'final'
+  | 'internal';
+
+/** A position in a document: 1-based line and column, 0-based offset. */
+export interface Position {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+/** Where a diagnostic or a node sits: the environment, its file, and the start and end positions. */
+export interface SourceRange {
+  env: string;
+  file?: string;
+  start: Position;
+  end: Position;
+}
+
+/** One finding about an environment definition. */
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  code: DiagnosticCode;
+  summary: string;
+  /** The environment the finding belongs to. */
+  env: string;
+  range?: SourceRange;
+  /** The document path, e.g. `values.aws.region`. */
+  path?: string;
+}
+
+/** Builds an error diagnostic. */
+export function errorDiag(code: DiagnosticCode, summary: string, env: string, range?: SourceRange, path?: string): Diagnostic {
+  return { severity: 'error', code, summary, env, ...(range ? { range } : {}), ...(path ? { path } : {}) };
+}
+
+/** Builds a warning diagnostic. */
+export function warningDiag(code: DiagnosticCode, summary: string, env: string, range?: SourceRange, path?: string): Diagnostic {
+  return { severity: 'warning', code, summary, env, ...(range ? { range } : {}), ...(path ? { path } : {}) };
+}
+
+/** True when any diagnostic is an error. */
+export function hasErrors(diags: readonly Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === 'error');
+}
+
+/** Looks up the source text of an environment so that a diagnostic can show its line. */
+export type SourceLookup = (env: string) => { file: string; text: string } | undefined;
+
+/**
+ * Renders a diagnostic like a compiler does:
+ * `aws-sandbox.yaml:7:15: error: unknown property "regoin"; did you mean "region"?`, then the source
+ * line and a caret under the column.
+ */
+export function renderDiagnostic(d: Diagnostic, lookup?: SourceLookup): string {
+  const src = lookup?.(d.env);
+  const file = d.range?.file ?? src?.file ?? d.env;
+  const where = d.range ? `${file}:${d.range.start.line}:${d.range.start.column}` : file;
+  const head = `${where}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.summary}`;
+  if (!d.range || !src) return head;
+  const line = src.text.split(/\r?\n/)[d.range.start.line - 1];
+  if (line === undefined) return head;
+  const gutter = String(d.range.start.line);
+  const pad = ' '.repeat(gutter.length);
+  const width =
+    d.range.end.line === d.range.start.line ? Math.max(1, d.range.end.column - d.range.start.column) : Math.max(1, line.length - d.range.start.column + 1);
+  const caret = ' '.repeat(Math.max(0, d.range.start.column - 1)) + '^' + '~'.repeat(Math.max(0, Math.min(width, 80) - 1));
+  return `${head}\n${pad} |\n${gutter} | ${line}\n${pad} | ${caret}`;
+}
+
+/** Renders every diagnostic, errors first, in document order. */
+export function renderDiagnostics(diags: readonly Diagnostic[], lookup?: SourceLookup): string {
+  const ordered = [...diags].sort((a, b) => {
+    if (a.severity !== b.severity) return a.severity === 'error' ? -1 : 1;
+    if (a.env !== b.env) return a.env < b.env ? -1 : 1;
+    return (a.range?.start.offset ?? 0) - (b.range?.start.offset ?? 0);
+  });
+  return ordered.map((d) => renderDiagnostic(d, lookup)).join('\n');
+}

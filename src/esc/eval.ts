@@ -1,0 +1,700 @@
+// Stage 3 of the ESC pipeline: expressions -> values. This follows the semantics of pulumi/esc's
+// evaluator (eval/eval.go, v0.25): imports are evaluated once each and merged in order under the
+// importing environment's values; references are resolved lazily against the merged document, so
+// that siblings can refer to each other and cycles are found; each error is a diagnostic and the
+// failed value becomes unknown, so evaluation always goes on.
+
+import type { Accessor, BuiltinExpr, EnvironmentDecl, Expr as AstExpr, ImportDecl } from './ast.js';
+import { parseEnvironment } from './ast.js';
+import { errorDiag, warningDiag, type Diagnostic, type DiagnosticCode, type SourceRange } from './diagnostics.js';
+import { compareGoStrings, crc32, decodeGoBase64, encodeBase64 } from './go-compat.js';
+import { decodeGoJson, marshalGoJson } from './json.js';
+import { validateValue, type Schema } from './schema.js';
+import { decodeYaml, joinPath, type SyntaxNode } from './syntax.js';
+import { copyValue, exportedFromPlain, exportedToPlain, NumberValue, Value, valueFromExported, type Definition, type Exported } from './value.js';
+import { suggest } from './suggest.js';
+
+/** What a provider is told about the environment that opens it. */
+export interface ProviderContext {
+  /** The environment whose definition contains the fn::open. */
+  environment: string;
+  /** The root environment being opened. */
+  rootEnvironment: string;
+  /** Aborted when the caller gives up. */
+  signal?: AbortSignal;
+}
+
+/** An environment provider, opened by `fn::open::<name>`. */
+export interface Provider {
+  /** Optional JSON Schema for the inputs; failures are reported at the offending input. */
+  readonly inputSchema?: Schema;
+  open(inputs: Exported, ctx: ProviderContext): Promise<Exported>;
+}
+
+/** A rotator, opened by `fn::rotate::<name>`; in open mode it returns a value from its inputs and state. */
+export interface Rotator {
+  open(inputs: Exported, state: Exported, ctx: ProviderContext): Promise<Exported>;
+}
+
+/** Looks up providers and rotators by name. */
+export interface ProviderRegistry {
+  provider(name: string): Provider | undefined;
+  rotator(name: string): Rotator | undefined;
+}
+
+/** Decrypts the ciphertext of `fn::secret: {ciphertext: ...}`. */
+export interface Decrypter {
+  decrypt(ciphertext: Uint8Array): Promise<Uint8Array>;
+}
+
+/** The text of one environment definition. */
+export interface EnvironmentSource {
+  text: string;
+  /** The file (or URL) it came from, for diagnostics. */
+  file?: string;
+  decrypter?: Decrypter;
+}
+
+/** Loads environment definitions by name; resolves undefined when there is no such environment. */
+export interface EnvironmentLoader {
+  load(name: string): Promise<EnvironmentSource | undefined>;
+}
+
+/** Options of {@link evaluateEnvironment}. */
+export interface EvaluateOptions {
+  /** The root environment's name (`<yaml>` for an anonymous one). */
+  name: string;
+  source: EnvironmentSource;
+  loader: EnvironmentLoader;
+  providers: ProviderRegistry;
+  /** Values exposed as `${context...}`; `currentEnvironment` and `rootEnvironment` are added per environment. */
+  context?: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+/** The outcome of evaluating an environment. */
+export interface EvaluationResult {
+  /** The root value; undefined when the environment has nothing to evaluate or could not be loaded. */
+  value: Value | undefined;
+  diagnostics: Diagnostic[];
+  /** Every environment definition read, by name (the root included), for diagnostics and cache keys. */
+  sources: Map<string, EnvironmentSource>;
+}
+
+/** The anonymous environment name that pulumi/esc uses for a definition that is not stored anywhere. */
+export const ANONYMOUS_ENVIRONMENT = '<yaml>';
+
+/** Evaluates an environment definition, its imports and its provider calls. */
+export async function evaluateEnvironment(opts: EvaluateOptions): Promise<EvaluationResult> {
+  const shared: Shared = {
+    loader: opts.loader,
+    providers: opts.providers,
+    context: opts.context ?? {},
+    rootName: opts.name === ANONYMOUS_ENVIRONMENT ? undefined : opts.name,
+    imports: new Map(),
+    diags: [],
+    sources: new Map([[opts.name, opts.source]]),
+    signal: opts.signal,
+  };
+  const decl = loadDecl(opts.name, opts.source, shared);
+  if (!decl || (decl.values.length === 0 && decl.imports.length === 0)) {
+    return { value: undefined, diagnostics: shared.diags, sources: shared.sources };
+  }
+  const ctx = new EvalContext(opts.name, decl, opts.source.decrypter, shared);
+  const value = await ctx.evaluate();
+  return { value, diagnostics: shared.diags, sources: shared.sources };
+}
+
+function loadDecl(name: string, source: EnvironmentSource, shared: Shared): EnvironmentDecl | undefined {
+  const doc = decodeYaml(source.text, name, source.file);
+  shared.diags.push(...doc.diagnostics);
+  if (doc.diagnostics.some((d) => d.severity === 'error')) return undefined;
+  const parsed = parseEnvironment(doc.node, name);
+  shared.diags.push(...parsed.diagnostics);
+  return parsed.decl;
+}
+
+interface Shared {
+  loader: EnvironmentLoader;
+  providers: ProviderRegistry;
+  context: Record<string, unknown>;
+  rootName: string | undefined;
+  imports: Map<string, { evaluating: boolean; value?: Value }>;
+  diags: Diagnostic[];
+  sources: Map<string, EnvironmentSource>;
+  signal: AbortSignal | undefined;
+}
+
+type ExprRepr =
+  | { kind: 'missing' }
+  | { kind: 'literal'; ast: AstExpr & { kind: 'null' | 'boolean' | 'number' | 'string' } }
+  | { kind: 'interpolate'; parts: { text: string; access?: Accessor[] }[] }
+  | { kind: 'symbol'; access: Accessor[] }
+  | { kind: 'array'; elements: Expr[] }
+  | { kind: 'object'; properties: Map<string, Expr> }
+  | { kind: 'builtin'; ast: BuiltinExpr; args: Map<string, Expr> }
+  | { kind: 'inherit' };
+
+/** An expression in evaluation: its representation, the base it is merged with, and its evaluation state. */
+class Expr {
+  state: 'pending' | 'evaluating' | 'done' = 'pending';
+  value: Value | undefined;
+  secret = false;
+  constructor(
+    readonly def: Definition,
+    readonly repr: ExprRepr,
+    readonly base: Value | undefined,
+  ) {}
+}
+
+const STRING: Schema = { type: 'string' };
+const STRING_ARRAY: Schema = { type: 'array', items: STRING };
+const ARRAY_OF_ARRAYS: Schema = { type: 'array', items: { type: 'array' } };
+
+class EvalContext {
+  private base: Value | undefined;
+  private myImports!: Value;
+  private myContext!: Value;
+  private root!: Expr;
+
+  constructor(
+    private readonly name: string,
+    private readonly decl: EnvironmentDecl,
+    private readonly decrypter: Decrypter | undefined,
+    private readonly shared: Shared,
+  ) {}
+
+  private def(node: SyntaxNode | undefined, path: string): Definition {
+    return { env: this.name, path, ...(node ? { range: node.range } : {}) };
+  }
+
+  private report(code: DiagnosticCode, summary: string, at: { range?: SourceRange; path?: string } | undefined, env = this.name): void {
+    this.shared.diags.push(errorDiag(code, summary, env, at?.range, at?.path));
+  }
+
+  async evaluate(): Promise<Value> {
+    const entry = { evaluating: true } as { evaluating: boolean; value?: Value };
+    this.shared.imports.set(this.name, entry);
+    const rootName = this.shared.rootName ?? this.name;
+    const ctxValue = exportedFromPlain({
+      ...this.shared.context,
+      currentEnvironment: { name: this.name },
+      rootEnvironment: { name: rootName },
+    });
+    this.myContext = valueFromExported(ctxValue, this.def(undefined, 'context'));
+
+    const imports = new Map<string, Value>();
+    for (const imp of this.decl.imports) await this.evaluateImport(imports, imp);
+    this.myImports = new Value(this.def(undefined, 'imports'), imports);
+
+    const properties = new Map<string, Expr>();
+    this.root = new Expr(this.def(this.decl.valuesNode, `<${this.name}>`), { kind: 'object', properties }, this.base);
+    for (const { key, keyNode, value } of this.decl.values) {
+      if (key === 'imports' || key === 'context' || key === 'environments') {
+        this.report('reserved-key', `${JSON.stringify(key)} is a reserved key`, keyNode);
+      } else if (properties.has(key)) {
+        this.report('duplicate-key', `duplicate key ${JSON.stringify(key)}`, keyNode);
+      } else {
+        properties.set(key, this.declareChild(joinPath('', key), key, keyNode, value, this.base));
+      }
+    }
+    const v = await this.evaluateExpr(this.root);
+    entry.value = v;
+    entry.evaluating = false;
+    return v;
+  }
+
+  private async evaluateImport(into: Map<string, Value>, imp: ImportDecl): Promise<void> {
+    const { name } = imp;
+    let value: Value | undefined;
+    const known = this.shared.imports.get(name);
+    if (known) {
+      if (known.evaluating) {
+        this.report('import', `cyclic import of ${name}`, imp.node);
+        return;
+      }
+      value = known.value;
+    } else {
+      let source: EnvironmentSource | undefined;
+      try {
+        source = await this.shared.loader.load(name);
+      } catch (e) {
+        this.report('import', `could not load environment ${name}: ${(e as Error).message}`, imp.node);
+        return;
+      }
+      if (!source) {
+        this.report('import', `environment ${name} not found`, imp.node);
+        return;
+      }
+      this.shared.sources.set(name, source);
+      const decl = loadDecl(name, source, this.shared);
+      if (!decl) return;
+      value = await new EvalContext(name, decl, source.decrypter, this.shared).evaluate();
+    }
+    if (!value) return;
+    into.set(name, value);
+    if (imp.merge) {
+      const merged = copyValue(value);
+      merged.merge(this.base);
+      this.base = merged;
+    }
+  }
+
+  private declareChild(path: string, key: string, keyNode: SyntaxNode, x: AstExpr, parentBase: Value | undefined): Expr {
+    const base = parentBase?.property(key);
+    if (base?.final) {
+      this.shared.diags.push(warningDiag('final', 'cannot override final value', this.name, keyNode.range, keyNode.path));
+      return new Expr(this.def(keyNode, path), { kind: 'inherit' }, base);
+    }
+    return this.declare(path, x, base);
+  }
+
+  /** Builds the expression tree for an AST node, attaching the base value at the same path. */
+  private declare(path: string, x: AstExpr | undefined, base: Value | undefined): Expr {
+    if (!x) return new Expr(this.def(undefined, path), { kind: 'missing' }, base);
+    const def = this.def(x.node, path);
+    switch (x.kind) {
+      case 'null':
+      case 'boolean':
+      case 'number':
+      case 'string':
+        return new Expr(def, { kind: 'literal', ast: x }, base);
+      case 'interpolate':
+        return new Expr(def, { kind: 'interpolate', parts: x.parts }, base);
+      case 'symbol':
+        return new Expr(def, { kind: 'symbol', access: x.access }, base);
+      case 'array':
+        return new Expr(def, { kind: 'array', elements: x.elements.map((e, i) => this.declare(`${path}[${i}]`, e, undefined)) }, base);
+      case 'object': {
+        const properties = new Map<string, Expr>();
+        for (const { key, keyNode, value } of x.entries) {
+          if (properties.has(key)) this.report('duplicate-key', `duplicate key ${JSON.stringify(key)}`, keyNode);
+          else properties.set(key, this.declareChild(joinPath(path, key), key, keyNode, value, base));
+        }
+        return new Expr(def, { kind: 'object', properties }, base);
+      }
+      default: {
+        const args = new Map<string, Expr>();
+        const add = (k: string, e: AstExpr | undefined) => {
+          if (e) args.set(k, this.declare('', e, undefined));
+        };
+        switch (x.kind) {
+          case 'open':
+            add('inputs', x.inputs);
+            break;
+          case 'rotate':
+            add('inputs', x.inputs);
+            add('state', x.state);
+            break;
+          case 'secret':
+            add('plaintext', x.plaintext);
+            break;
+          case 'join':
+            add('delimiter', x.delimiter);
+            add('values', x.values);
+            break;
+          case 'split':
+            add('delimiter', x.delimiter);
+            add('string', x.string);
+            break;
+          case 'validate':
+            add('schema', x.schema);
+            add('value', x.value);
+            break;
+          default:
+            add('arg', x.arg);
+        }
+        const plaintext = args.get('plaintext');
+        if (plaintext) plaintext.secret = true;
+        return new Expr(def, { kind: 'builtin', ast: x, args }, base);
+      }
+    }
+  }
+
+  private async evaluateExpr(x: Expr): Promise<Value> {
+    if (x.state === 'done') return x.value!;
+    if (x.state === 'evaluating') {
+      this.report('cycle', `cyclic reference to ${x.def.path}`, x.def);
+      return Value.unknown(x.def);
+    }
+    x.state = 'evaluating';
+    let v: Value;
+    try {
+      v = await this.evaluateRepr(x);
+    } finally {
+      x.state = 'done';
+    }
+    if (x.secret) v.secret = true;
+    v.merge(x.base);
+    x.value = v;
+    return v;
+  }
+
+  private async evaluateRepr(x: Expr): Promise<Value> {
+    const r = x.repr;
+    switch (r.kind) {
+      case 'missing':
+        return Value.unknown(x.def);
+      case 'inherit':
+        return x.base!;
+      case 'literal': {
+        const a = r.ast;
+        if (a.kind === 'null') return new Value(x.def, null);
+        if (a.kind === 'boolean') return new Value(x.def, a.value);
+        if (a.kind === 'number') return new Value(x.def, new NumberValue(a.text));
+        return new Value(x.def, a.value);
+      }
+      case 'interpolate': {
+        const v = new Value(x.def, '');
+        let text = '';
+        for (const part of r.parts) {
+          text += part.text;
+          if (!part.access) continue;
+          const pv = await this.evaluatePropertyAccess(x, part.access);
+          const s = pv.toStringForm();
+          v.unknown ||= s.unknown;
+          v.secret ||= s.secret;
+          if (!s.unknown) text += s.text;
+        }
+        v.repr = v.unknown ? null : text;
+        return v;
+      }
+      case 'symbol':
+        return this.evaluatePropertyAccess(x, r.access);
+      case 'array': {
+        const elements: Value[] = [];
+        for (const e of r.elements) elements.push(await this.evaluateExpr(e));
+        return new Value(x.def, elements);
+      }
+      case 'object': {
+        // Evaluated in key order so that cycle diagnostics are predictable, as pulumi/esc does.
+        const keys = [...r.properties.keys()].sort(compareGoStrings);
+        const props = new Map<string, Value>();
+        for (const k of keys) props.set(k, await this.evaluateExpr(r.properties.get(k)!));
+        return new Value(x.def, props);
+      }
+      case 'builtin':
+        return this.evaluateBuiltin(x, r.ast, r.args);
+    }
+  }
+
+  /** Resolves an access and copies the result, so that merging it at its new place leaves the original alone. */
+  private async evaluatePropertyAccess(x: Expr, access: Accessor[]): Promise<Value> {
+    const v = copyValue(await this.evaluateExprAccess(x, access));
+    v.def = x.def;
+    return v;
+  }
+
+  private async evaluateExprAccess(x: Expr, accessors: Accessor[]): Promise<Value> {
+    const first = accessors[0]!;
+    const k = first.kind === 'name' ? first.name : typeof first.index === 'string' ? first.index : undefined;
+    if (k === 'imports') return this.evaluateValueAccess(x, this.myImports, accessors.slice(1));
+    if (k === 'context') return this.evaluateValueAccess(x, this.myContext, accessors.slice(1));
+    if (k === 'environments') return this.evaluateEnvironmentReference(x, accessors);
+
+    let receiver = this.root;
+    let rest = accessors;
+    while (rest.length > 0) {
+      const accessor = rest[0]!;
+      const r = receiver.repr;
+      if (r.kind === 'array') {
+        const i = this.arrayIndex(x, accessor, r.elements.length);
+        if (i === undefined) return Value.unknown(x.def);
+        receiver = r.elements[i]!;
+      } else if (r.kind === 'object') {
+        const key = this.objectKey(x, accessor);
+        if (key === undefined) return Value.unknown(x.def);
+        const prop = r.properties.get(key);
+        if (!prop) {
+          if (receiver.base?.isObject()) return this.evaluateValueAccess(x, receiver.base, rest);
+          this.unknownProperty(x, accessor, key, [...r.properties.keys()]);
+          return Value.unknown(x.def);
+        }
+        receiver = prop;
+      } else if (r.kind === 'builtin' && r.ast.kind === 'secret' && r.args.has('plaintext')) {
+        // A plaintext secret is transparent to accessors.
+        receiver = r.args.get('plaintext')!;
+        continue;
+      } else {
+        return this.evaluateValueAccess(x, await this.evaluateExpr(receiver), rest);
+      }
+      rest = rest.slice(1);
+    }
+    return this.evaluateExpr(receiver);
+  }
+
+  private async evaluateEnvironmentReference(x: Expr, accessors: Accessor[]): Promise<Value> {
+    // ${environments.<project>.<env>...} imports <project>/<env> without merging it.
+    if (accessors.length < 3) return Value.unknown(x.def);
+    const project = this.objectKey(x, accessors[1]!);
+    const env = this.objectKey(x, accessors[2]!);
+    if (project === undefined || env === undefined) return Value.unknown(x.def);
+    const name = `${project}/${env}`;
+    const inline = new Map<string, Value>();
+    await this.evaluateImport(inline, { name, merge: false, node: { kind: 'null', range: x.def.range!, path: x.def.path } });
+    const imported = inline.get(name);
+    if (!imported) return Value.unknown(x.def);
+    const wrap = (k: string, v: Value) => new Value(x.def, new Map([[k, v]]));
+    return this.evaluateValueAccess(x, wrap('environments', wrap(project, wrap(env, imported))), accessors);
+  }
+
+  private evaluateValueAccess(x: Expr, receiver: Value, accessors: Accessor[]): Value {
+    let rest = accessors;
+    while (rest.length > 0) {
+      const accessor = rest[0]!;
+      if (receiver.unknown) return Value.unknown(x.def, receiver.secret);
+      const r = receiver.repr;
+      if (Array.isArray(r)) {
+        const i = this.arrayIndex(x, accessor, r.length);
+        if (i === undefined) return Value.unknown(x.def);
+        receiver = r[i]!;
+      } else if (r instanceof Map) {
+        const key = this.objectKey(x, accessor);
+        if (key === undefined) return Value.unknown(x.def);
+        const prop = r.get(key);
+        if (!prop) {
+          if (receiver.base?.isObject()) return this.evaluateValueAccess(x, receiver.base, rest);
+          this.unknownProperty(x, accessor, key, receiver.keys());
+          return Value.unknown(x.def);
+        }
+        receiver = prop;
+      } else {
+        this.report('reference', 'receiver must be an array or an object', accessorAt(x, accessor));
+        return Value.unknown(x.def);
+      }
+      rest = rest.slice(1);
+    }
+    return receiver;
+  }
+
+  private unknownProperty(x: Expr, accessor: Accessor, key: string, candidates: string[]): void {
+    const hint = suggest(key, candidates);
+    this.report('reference', `unknown property ${JSON.stringify(key)}${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`, accessorAt(x, accessor));
+  }
+
+  private arrayIndex(x: Expr, accessor: Accessor, length: number): number | undefined {
+    if (accessor.kind !== 'subscript' || typeof accessor.index !== 'number') {
+      this.report('reference', 'cannot access an array element using a property name', accessorAt(x, accessor));
+      return undefined;
+    }
+    if (accessor.index < 0) {
+      this.report('reference', 'array indices must not be negative', accessorAt(x, accessor));
+      return undefined;
+    }
+    if (accessor.index >= length) {
+      this.report('reference', `array index ${accessor.index} out-of-bounds for array of length ${length}`, accessorAt(x, accessor));
+      return undefined;
+    }
+    return accessor.index;
+  }
+
+  private objectKey(x: Expr, accessor: Accessor): string | undefined {
+    if (accessor.kind === 'name') return accessor.name;
+    if (typeof accessor.index === 'string') return accessor.index;
+    this.report('reference', 'cannot access an object property using an integer index', accessorAt(x, accessor));
+    return undefined;
+  }
+
+  private async evaluateTyped(x: Expr | undefined, schema: Schema): Promise<{ value: Value; ok: boolean }> {
+    if (!x) return { value: Value.unknown(this.def(undefined, '')), ok: false };
+    const value = await this.evaluateExpr(x);
+    const ok = validateValue(value, schema, (v, message) => this.report('type', message, v.def, v.def.env));
+    return { value, ok };
+  }
+
+  private providerContext(): ProviderContext {
+    return {
+      environment: this.name,
+      rootEnvironment: this.shared.rootName ?? this.name,
+      ...(this.shared.signal ? { signal: this.shared.signal } : {}),
+    };
+  }
+
+  private async evaluateBuiltin(x: Expr, fn: BuiltinExpr, args: Map<string, Expr>): Promise<Value> {
+    const result = (repr: Value['repr'] = null) => new Value(x.def, repr);
+    const unknown = () => Value.unknown(x.def);
+    switch (fn.kind) {
+      case 'open': {
+        if (fn.provider === undefined) return unknown();
+        const provider = this.shared.providers.provider(fn.provider);
+        if (!provider) this.report('provider', `unknown provider ${JSON.stringify(fn.provider)}`, x.def);
+        const { value: inputs, ok } = await this.evaluateTyped(args.get('inputs'), provider?.inputSchema ?? true);
+        if (!provider || !ok || inputs.containsUnknowns()) return unknown();
+        return this.callProvider(x, () => provider.open(inputs.export(), this.providerContext()));
+      }
+      case 'rotate': {
+        if (fn.provider === undefined) return unknown();
+        const rotator = this.shared.providers.rotator(fn.provider);
+        if (!rotator) this.report('provider', `unknown rotator ${JSON.stringify(fn.provider)}`, x.def);
+        const inputs = await this.evaluateExpr(args.get('inputs')!);
+        const state = await this.evaluateExpr(args.get('state')!);
+        if (!rotator || inputs.containsUnknowns() || state.containsUnknowns()) return unknown();
+        return this.callProvider(x, () => rotator.open(inputs.export(), state.export(), this.providerContext()));
+      }
+      case 'secret': {
+        const plaintext = args.get('plaintext');
+        if (plaintext) return this.evaluateExpr(plaintext);
+        return this.decryptCiphertext(x, fn.ciphertext!.value);
+      }
+      case 'join': {
+        const delimiter = await this.evaluateTyped(args.get('delimiter'), STRING);
+        const values = await this.evaluateTyped(args.get('values'), STRING_ARRAY);
+        if (!delimiter.ok || !values.ok) return unknown();
+        const v = result();
+        v.combine(delimiter.value, values.value);
+        if (!v.unknown) v.repr = (values.value.repr as Value[]).map((e) => e.repr as string).join(delimiter.value.repr as string);
+        return v;
+      }
+      case 'split': {
+        const delimiter = await this.evaluateTyped(args.get('delimiter'), STRING);
+        const str = await this.evaluateTyped(args.get('string'), STRING);
+        if (!delimiter.ok || !str.ok) return unknown();
+        const v = result();
+        v.combine(delimiter.value, str.value);
+        if (!v.unknown) {
+          const s = str.value.repr as string;
+          const sep = delimiter.value.repr as string;
+          const parts = sep === '' ? [...s] : s.split(sep);
+          // Stricter than upstream on purpose: every element of a split secret is secret too.
+          v.repr = parts.map((p) => {
+            const e = new Value(x.def, p);
+            e.secret = v.secret;
+            return e;
+          });
+        }
+        return v;
+      }
+      case 'concat': {
+        const { value: arrays, ok } = await this.evaluateTyped(args.get('arg'), ARRAY_OF_ARRAYS);
+        if (!ok) return unknown();
+        const v = result();
+        v.combine(arrays);
+        if (!v.unknown) v.repr = (arrays.repr as Value[]).flatMap((a) => (a.repr as Value[]).map((e) => copyValue(e)));
+        return v;
+      }
+      case 'final': {
+        const v = copyValue(await this.evaluateExpr(args.get('arg')!));
+        v.final = true;
+        return v;
+      }
+      case 'validate': {
+        const schemaX = args.get('schema');
+        const valueX = args.get('value');
+        if (!schemaX || !valueX) return unknown();
+        const schema = await this.evaluateExpr(schemaX);
+        const value = await this.evaluateExpr(valueX);
+        if (!schema.containsUnknowns()) {
+          const plainSchema = exportedToPlain(schema.export());
+          if (typeof plainSchema !== 'boolean' && (plainSchema === null || typeof plainSchema !== 'object' || Array.isArray(plainSchema))) {
+            this.report('type', 'a schema must be an object or a boolean', schema.def);
+          } else {
+            validateValue(value, plainSchema as Schema, (bad, message) => this.report('type', message, bad.def, bad.def.env));
+          }
+        }
+        return copyValue(value);
+      }
+      case 'toJSON': {
+        const value = await this.evaluateExpr(args.get('arg')!);
+        const v = result();
+        v.combine(value);
+        if (!v.unknown) v.repr = marshalGoJson(value.export());
+        return v;
+      }
+      case 'fromJSON': {
+        const { value: str, ok } = await this.evaluateTyped(args.get('arg'), STRING);
+        if (!ok) return unknown();
+        const v = result();
+        v.combine(str);
+        if (v.unknown) return v;
+        try {
+          return valueFromExported(decodeGoJson(str.repr as string, v.secret), x.def, v.secret);
+        } catch (e) {
+          this.report('builtin', `decoding JSON string: ${(e as Error).message}`, x.def);
+          return unknown();
+        }
+      }
+      case 'toString': {
+        const value = await this.evaluateExpr(args.get('arg')!);
+        const s = value.toStringForm();
+        const v = result(s.unknown ? null : s.text);
+        v.unknown = s.unknown;
+        v.secret = s.secret;
+        return v;
+      }
+      case 'toBase64': {
+        const { value: str, ok } = await this.evaluateTyped(args.get('arg'), STRING);
+        if (!ok) return unknown();
+        const v = result();
+        v.combine(str);
+        if (!v.unknown) v.repr = encodeBase64(str.repr as string);
+        return v;
+      }
+      case 'fromBase64': {
+        const { value: str, ok } = await this.evaluateTyped(args.get('arg'), STRING);
+        if (!ok) return unknown();
+        const v = result();
+        v.combine(str);
+        if (v.unknown) return v;
+        try {
+          v.repr = Buffer.from(decodeGoBase64(str.repr as string)).toString('utf8');
+        } catch (e) {
+          this.report('builtin', `decoding base64 string: ${(e as Error).message}`, x.def);
+          return unknown();
+        }
+        return v;
+      }
+    }
+  }
+
+  private async callProvider(x: Expr, open: () => Promise<Exported>): Promise<Value> {
+    try {
+      return valueFromExported(await open(), x.def, x.secret);
+    } catch (e) {
+      this.report('provider', e instanceof Error ? e.message : String(e), x.def);
+      return Value.unknown(x.def);
+    }
+  }
+
+  private async decryptCiphertext(x: Expr, text: string): Promise<Value> {
+    const v = Value.unknown(x.def, true);
+    let ciphertext: Uint8Array;
+    try {
+      ciphertext = decodeEnvelope(text);
+    } catch (e) {
+      this.report('builtin', `invalid ciphertext: ${(e as Error).message}`, x.def);
+      return v;
+    }
+    if (!this.decrypter) {
+      this.report(
+        'builtin',
+        `cannot decrypt fn::secret ciphertext: no decrypter is configured for environment ${this.name} (store the secret as plaintext, or open the environment where it was encrypted)`,
+        x.def,
+      );
+      return v;
+    }
+    try {
+      v.repr = Buffer.from(await this.decrypter.decrypt(ciphertext)).toString('utf8');
+      v.unknown = false;
+    } catch (e) {
+      this.report('builtin', `decrypting: ${(e as Error).message}`, x.def);
+    }
+    return v;
+  }
+}
+
+/** Unwraps pulumi/esc's ciphertext envelope: "escx" | uint32be version | ciphertext | uint32be crc32. */
+export function decodeEnvelope(text: string): Uint8Array {
+  const bin = decodeGoBase64(text);
+  if (bin.length < 16) throw new Error('EOF');
+  if (Buffer.from(bin.subarray(0, 4)).toString('latin1') !== 'escx') throw new Error('invalid header');
+  const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+  if (view.getUint32(bin.length - 4) !== crc32(bin.subarray(0, bin.length - 4))) throw new Error('invalid checksum');
+  if (view.getUint32(4) !== 1) throw new Error('unsupported version');
+  return bin.subarray(8, bin.length - 4);
+}
+
+function accessorAt(x: Expr, accessor: Accessor): { range?: SourceRange; path: string } {
+  return { path: x.def.path, ...(accessor.range ?? x.def.range ? { range: accessor.range ?? x.def.range! } : {}) };
+}
+
+

@@ -1,0 +1,217 @@
+// Stage 1 of the ESC pipeline: YAML text -> syntax nodes that keep their source ranges.
+//
+// The `yaml` package parses; scalars are resolved here with the rules of Go's yaml.v3 (which Pulumi
+// ESC uses), not YAML 1.1's: `yes`/`on` stay strings, `0x1F` and `0o17` are integers, `1_000` is 1000,
+// dates stay strings. Number text is kept as ESC prints it, so that interpolation and fn::toJSON
+// write numbers exactly as Pulumi ESC does.
+
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { errorDiag, type Diagnostic, type Position, type SourceRange } from './diagnostics.js';
+import { formatGoFloat } from './go-compat.js';
+
+interface NodeBase {
+  range: SourceRange;
+  /** Document path, e.g. `values.aws["key with space"][0]`. */
+  path: string;
+}
+
+/** A YAML null. */
+export interface NullNode extends NodeBase {
+  kind: 'null';
+}
+/** A YAML boolean. */
+export interface BooleanNode extends NodeBase {
+  kind: 'boolean';
+  value: boolean;
+}
+/** A YAML number, with the text Pulumi ESC prints for it. */
+export interface NumberNode extends NodeBase {
+  kind: 'number';
+  text: string;
+}
+/** A YAML string. */
+export interface StringNode extends NodeBase {
+  kind: 'string';
+  value: string;
+}
+/** A YAML sequence. */
+export interface ArrayNode extends NodeBase {
+  kind: 'array';
+  elements: SyntaxNode[];
+}
+/** One key/value pair of a mapping, in document order (duplicates kept). */
+export interface ObjectEntry {
+  key: StringNode;
+  value: SyntaxNode;
+}
+/** A YAML mapping. */
+export interface ObjectNode extends NodeBase {
+  kind: 'object';
+  entries: ObjectEntry[];
+}
+
+/** Any syntax node. */
+export type SyntaxNode = NullNode | BooleanNode | NumberNode | StringNode | ArrayNode | ObjectNode;
+
+/** The result of decoding one YAML document. `node` is undefined when the document has errors or is empty. */
+export interface DecodedDocument {
+  node: SyntaxNode | undefined;
+  diagnostics: Diagnostic[];
+}
+
+/** Joins a document path and a key the way pulumi/esc prints paths. */
+export function joinPath(path: string, key: string): string {
+  const simple = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key);
+  if (simple) return path === '' ? key : `${path}.${key}`;
+  return `${path}[${JSON.stringify(key)}]`;
+}
+
+const STR_TAG = 'tag:yaml.org,2002:str';
+const KNOWN_TAGS = new Set([
+  STR_TAG,
+  'tag:yaml.org,2002:int',
+  'tag:yaml.org,2002:float',
+  'tag:yaml.org,2002:bool',
+  'tag:yaml.org,2002:null',
+  'tag:yaml.org,2002:map',
+  'tag:yaml.org,2002:seq',
+]);
+
+/** Decodes a YAML document into syntax nodes; `env` names the environment in diagnostics. */
+export function decodeYaml(source: string, env: string, file?: string): DecodedDocument {
+  const lines = new LineCounter();
+  const doc = parseDocument(source, {
+    lineCounter: lines,
+    schema: 'failsafe',
+    uniqueKeys: false,
+    merge: false,
+    prettyErrors: false,
+    strict: true,
+  });
+  const pos = (offset: number): Position => {
+    const lp = lines.linePos(offset);
+    return { line: lp.line, column: lp.col, offset };
+  };
+  const rangeOf = (start: number, end: number): SourceRange => ({
+    env,
+    ...(file ? { file } : {}),
+    start: pos(start),
+    end: pos(Math.max(start, end)),
+  });
+  const diagnostics: Diagnostic[] = [];
+  for (const e of doc.errors) {
+    const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
+    const at = rangeOf(e.pos[0], e.pos[1]);
+    diagnostics.push(errorDiag('yaml', `YAML syntax error: ${message}`, env, at));
+  }
+  if (diagnostics.length > 0) return { node: undefined, diagnostics };
+
+  const convert = (n: YamlNode | null | undefined, path: string, fallback: number): SyntaxNode | undefined => {
+    if (n === null || n === undefined) {
+      return { kind: 'null', range: rangeOf(fallback, fallback), path };
+    }
+    const [start, end] = n.range ?? [fallback, fallback];
+    const range = rangeOf(start, end);
+    if (isAlias(n)) {
+      diagnostics.push(errorDiag('yaml', 'YAML aliases (*name) are not supported; repeat the value or use a ${} reference', env, range, path));
+      return undefined;
+    }
+    if (n.tag && !KNOWN_TAGS.has(n.tag)) {
+      diagnostics.push(errorDiag('yaml', `unsupported YAML tag ${n.tag}`, env, range, path));
+      return undefined;
+    }
+    if (isScalar(n)) {
+      const text = typeof n.value === 'string' ? n.value : String(n.value);
+      if (n.tag === STR_TAG || n.type !== 'PLAIN') return { kind: 'string', value: text, range, path };
+      return resolvePlain(text, range, path);
+    }
+    if (isSeq(n)) {
+      const elements: SyntaxNode[] = [];
+      n.items.forEach((item, i) => {
+        const child = convert(item as YamlNode, `${path}[${i}]`, end);
+        if (child) elements.push(child);
+      });
+      return { kind: 'array', elements, range, path };
+    }
+    if (isMap(n)) {
+      const entries: ObjectEntry[] = [];
+      for (const pair of n.items) {
+        if (!isPair(pair)) continue;
+        const k = pair.key as YamlNode | null;
+        const keyRange = rangeOf(k?.range?.[0] ?? start, k?.range?.[1] ?? start);
+        if (!isScalar(k) || isAlias(k)) {
+          diagnostics.push(errorDiag('yaml', 'mapping keys must be strings', env, keyRange, path));
+          continue;
+        }
+        const keyText = typeof k.value === 'string' ? k.value : String(k.value);
+        const quoted = k.type !== 'PLAIN' || k.tag === STR_TAG;
+        if (!quoted && resolvePlain(keyText, keyRange, path).kind !== 'string') {
+          diagnostics.push(errorDiag('yaml', 'mapping keys must be strings', env, keyRange, path));
+          continue;
+        }
+        if (!quoted && keyText === '<<') {
+          diagnostics.push(errorDiag('yaml', 'YAML merge keys (<<) are not supported', env, keyRange, path));
+          continue;
+        }
+        const childPath = joinPath(path, keyText);
+        const value = convert(pair.value as YamlNode | null, childPath, k.range?.[2] ?? end);
+        if (!value) continue;
+        entries.push({ key: { kind: 'string', value: keyText, range: keyRange, path: childPath }, value });
+      }
+      return { kind: 'object', entries, range, path };
+    }
+    diagnostics.push(errorDiag('yaml', 'unsupported YAML node', env, range, path));
+    return undefined;
+  };
+
+  if (doc.contents === null) return { node: undefined, diagnostics };
+  const node = convert(doc.contents as YamlNode, '', 0);
+  if (diagnostics.length > 0) return { node: undefined, diagnostics };
+  return { node, diagnostics };
+}
+
+const yamlFloat = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** Resolves a plain scalar with yaml.v3's rules (YAML 1.2 core, plus Go integer literal forms). */
+function resolvePlain(text: string, range: SourceRange, path: string): SyntaxNode {
+  switch (text) {
+    case '':
+    case '~':
+    case 'null':
+    case 'Null':
+    case 'NULL':
+      return { kind: 'null', range, path };
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return { kind: 'boolean', value: true, range, path };
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return { kind: 'boolean', value: false, range, path };
+  }
+  if (/^[-+.0-9]/.test(text) && !/^\d{4}-\d\d?-\d\d?/.test(text)) {
+    const plain = text.replace(/_/g, '');
+    const int = parseGoInt(plain);
+    if (int !== undefined && int >= INT64_MIN && int <= UINT64_MAX) {
+      return { kind: 'number', text: int.toString(), range, path };
+    }
+    if (yamlFloat.test(plain)) {
+      return { kind: 'number', text: formatGoFloat(Number(plain)), range, path };
+    }
+  }
+  return { kind: 'string', value: text, range, path };
+}
+
+/** Parses an integer literal like Go's strconv.ParseInt(s, 0, 64): 0x, 0o, 0b prefixes and leading-0 octal. */
+function parseGoInt(s: string): bigint | undefined {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (!m) return undefined;
+  const [, sign, body] = m as unknown as [string, string, string];
+  let digits = body;
+  if (/^0[0-7]+$/.test(body)) digits = '0o' + body.slice(1);
+  const v = BigInt(digits.toLowerCase().replace(/^0([xob])/, '0$1'));
+  return sign === '-' ? -v : v;
+}
