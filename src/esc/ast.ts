@@ -395,7 +395,7 @@ class AccessParser {
         return this.finish(this.offset);
       }
       if (c === '}') return this.finish(this.next());
-      if (c === '.') this.accessors.push(this.parseName(this.next()));
+      if (c === '.') this.accessors.push(this.parseName(this.next() + 1));
       else if (c === '[') this.accessors.push(this.parseSubscript(this.next()));
       else this.accessors.push(this.parseName(this.offset));
     }

@@ -1,18 +1,19 @@
 // "did you mean" suggestions for misspelt names.
 
-/** The Levenshtein edit distance between two strings (by code point). */
+/** The edit distance between two strings (by code point), counting a swap of neighbours as one edit. */
 export function editDistance(a: string, b: string): number {
   const x = [...a];
   const y = [...b];
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= x.length; i++) {
-    const cur = [i];
     for (let j = 1; j <= y.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
     }
-    prev = cur;
   }
-  return prev[y.length]!;
+  return d[x.length]![y.length]!;
 }
 
 /**

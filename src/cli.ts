@@ -1,0 +1,238 @@
+// The command line: maps argv to use-case inputs (commands translate, use cases decide). Everything
+// it touches comes in through `Deps`, built by the composition root (main.ts) or by tests.
+
+import { Command, CommanderError, Option } from 'commander';
+import { renderDiagnostics } from './esc/diagnostics.js';
+import { decodeYaml, type ObjectEntry, type SyntaxNode } from './esc/syntax.js';
+import type { ProviderRegistry } from './esc/eval.js';
+import { projectEnvironment } from './esc/projection.js';
+import { EscKubeError } from './errors.js';
+import { formatDotenv, formatJson, formatShell, formatString, formatYaml, parsePath, selectPath } from './format.js';
+import { LocalEnvironmentStore, type StoreFs } from './store/local-store.js';
+import { openEnvironment, requireNoErrors, type OpenedEnvironment } from './use-cases/open-environment.js';
+import { runInEnvironment, type CommandRunner, type PrivateFiles } from './use-cases/run-in-environment.js';
+
+/** A text sink (stdout or stderr). */
+export interface Writer {
+  write(text: string): unknown;
+}
+
+/** Environment variables, read only through this. */
+export type Environ = Readonly<Record<string, string | undefined>>;
+
+/** Everything the CLI needs from the outside world. */
+export interface Deps {
+  stdout: Writer;
+  stderr: Writer;
+  environ: Environ;
+  cwd: string;
+  homedir: string;
+  fs: StoreFs;
+  runner: CommandRunner;
+  files: PrivateFiles;
+  now: () => Date;
+  /** The providers available to `fn::open`, given the environment variables. */
+  providers: (environ: Environ) => ProviderRegistry;
+  version: string;
+}
+
+/** Resolves the environment store directory: --env-dir, $ESC_KUBE_ENV_DIR, $XDG_CONFIG_HOME/esc-kube/environments. */
+export function resolveEnvDir(flag: string | undefined, environ: Environ, cwd: string, homedir: string): string {
+  const raw = flag ?? environ.ESC_KUBE_ENV_DIR ?? `${environ.XDG_CONFIG_HOME || `${homedir}/.config`}/esc-kube/environments`;
+  const abs = raw.startsWith('/') ? raw : `${cwd}/${raw}`;
+  return abs.replace(/\/+$/, '').replace(/\/\.(?=\/|$)/g, '') || '/';
+}
+
+const FORMATS = ['json', 'yaml', 'dotenv', 'shell', 'string'] as const;
+
+/** Runs the CLI and returns the exit status. Never calls process.exit. */
+export async function runCli(argv: readonly string[], deps: Deps): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  let exitCode = 0;
+  const program = new Command('esc-kube')
+    .description('Kubernetes credentials for EKS from Pulumi ESC environments: a kubectl exec credential plugin')
+    .version(deps.version, '--version', 'print the version')
+    .option('--env-dir <dir>', 'directory of environment definitions (default: $ESC_KUBE_ENV_DIR, else $XDG_CONFIG_HOME/esc-kube/environments)')
+    .option('--verbose', 'print stack traces of internal errors')
+    .enablePositionalOptions()
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) });
+
+  const context = () => {
+    const opts = program.opts<{ envDir?: string }>();
+    const dir = resolveEnvDir(opts.envDir, deps.environ, deps.cwd, deps.homedir);
+    const store = new LocalEnvironmentStore(dir, deps.fs);
+    const user = deps.environ.USER ?? deps.environ.LOGNAME ?? 'unknown';
+    return { store, providers: deps.providers(deps.environ), context: { pulumi: { user: { id: user, login: user } } } };
+  };
+  const open = async (name: string): Promise<OpenedEnvironment> => {
+    const env = await openEnvironment(name, context());
+    printWarnings(env, deps.stderr);
+    requireNoErrors(env);
+    return env;
+  };
+
+  const env = program.command('env').description('open, inspect and run commands in ESC environments');
+  env
+    .command('open')
+    .description('evaluate an environment and print its values, secrets included (like `esc env open`)')
+    .argument('<env>', 'environment name (NAME or PROJECT/NAME)')
+    .argument('[path]', 'a property path within the values, e.g. aws.login.accessKeyId')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('json'))
+    .action(async (name: string, path: string | undefined, opts: { format: (typeof FORMATS)[number] }) => {
+      const opened = await open(name);
+      const selected = path === undefined ? opened.exported : select(opened, path);
+      const out =
+        opts.format === 'json'
+          ? formatJson(selected) + '\n'
+          : opts.format === 'yaml'
+            ? formatYaml(selected)
+            : opts.format === 'string'
+              ? formatString(selected) + '\n'
+              : (path !== undefined ? fail('--format dotenv and shell print the whole environment; drop PATH') : '') ||
+                (opts.format === 'dotenv' ? formatDotenv(projectEnvironment(selected)) : formatShell(projectEnvironment(selected)));
+      if ((opts.format === 'dotenv' || opts.format === 'shell') && Object.keys(projectEnvironment(selected).files).length > 0) {
+        deps.stderr.write('esc-kube: note: `files` entries are only written by `esc-kube env run`\n');
+      }
+      deps.stdout.write(out);
+    });
+  env
+    .command('get')
+    .description('print the definition and the value of an environment or one of its paths; secrets are hidden')
+    .argument('<env>', 'environment name')
+    .argument('[path]', 'a property path within the values')
+    .option('--show-secrets', 'show secret values in plaintext')
+    .action(async (name: string, path: string | undefined, opts: { showSecrets?: boolean }) => {
+      const opened = await open(name);
+      const selected = path === undefined ? opened.exported : select(opened, path);
+      const source = opened.sources.get(name)!;
+      const definition = definitionOf(opts.showSecrets ? source.text : redactDefinition(source.text), path);
+      deps.stdout.write(`# Value\n${formatJson(selected, !opts.showSecrets)}\n\n# Definition (${source.file ?? name})\n${definition}`);
+    });
+  env
+    .command('run')
+    .description('run a command with the environment\'s environmentVariables and files (like `esc run`)')
+    .argument('<env>', 'environment name')
+    .argument('<command...>', 'the command and its arguments, after --; ${path} in arguments is replaced by values')
+    .option('-i, --interactive', 'connect the command to the terminal and do not redact secrets in its output')
+    .passThroughOptions()
+    .action(async (name: string, command: string[], opts: { interactive?: boolean }) => {
+      const opened = await open(name);
+      const argvOfCommand = command[0] === '--' ? command.slice(1) : command;
+      if (argvOfCommand.length === 0) fail('env run needs a command: esc-kube env run ENV -- COMMAND [ARGS...]');
+      const [cmd, ...args] = argvOfCommand as [string, ...string[]];
+      exitCode = await runInEnvironment(
+        { env: opened, command: cmd, args, interactive: opts.interactive ?? false, baseEnv: deps.environ },
+        { runner: deps.runner, files: deps.files },
+      );
+    });
+  env
+    .command('ls')
+    .description('list the environments in the store')
+    .action(async () => {
+      const { store } = context();
+      const names = await store.list();
+      deps.stdout.write(names.map((n) => n + '\n').join(''));
+      if (names.length === 0) deps.stderr.write(`esc-kube: no environments in ${store.dir}\n`);
+    });
+  env
+    .command('check')
+    .description('evaluate an environment and print its diagnostics; exit 1 when any is an error')
+    .argument('<env>', 'environment name')
+    .action(async (name: string) => {
+      const opened = await openEnvironment(name, context());
+      const errors = opened.diagnostics.filter((d) => d.severity === 'error').length;
+      const warnings = opened.diagnostics.length - errors;
+      if (opened.diagnostics.length > 0) deps.stderr.write(renderDiagnostics(opened.diagnostics, opened.lookup) + '\n');
+      deps.stdout.write(`${name}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+      if (errors > 0) exitCode = 1;
+    });
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    return reportError(e, deps.stderr, verbose);
+  }
+}
+
+function select(env: OpenedEnvironment, path: string) {
+  const parsed = parsePath(path);
+  if ('error' in parsed) throw new EscKubeError('usage', parsed.error);
+  const v = selectPath(env.exported, parsed.accessors);
+  if (!v) throw new EscKubeError('path-not-found', `environment ${JSON.stringify(env.name)} has no value at ${JSON.stringify(path)}`);
+  return v;
+}
+
+function fail(message: string): never {
+  throw new EscKubeError('usage', message);
+}
+
+/** Replaces the plaintext of every `fn::secret: <string>` in a definition with "[secret]". */
+export function redactDefinition(text: string): string {
+  const doc = decodeYaml(text, '<get>').node;
+  const spans: [number, number][] = [];
+  const walk = (n: SyntaxNode | undefined): void => {
+    if (n?.kind === 'array') n.elements.forEach(walk);
+    if (n?.kind !== 'object') return;
+    for (const { key, value } of n.entries) {
+      if (key.value === 'fn::secret' && value.kind === 'string') spans.push([value.range.start.offset, value.range.end.offset]);
+      else walk(value);
+    }
+  };
+  walk(doc);
+  let out = text;
+  for (const [start, end] of spans.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + '"[secret]"' + out.slice(end);
+  return out;
+}
+
+/** The YAML lines that define the document, or the value at a path (undefined when an import defines it). */
+function definitionOf(text: string, path: string | undefined): string {
+  const whole = text.endsWith('\n') ? text : text + '\n';
+  if (path === undefined) return whole;
+  const parsed = parsePath(path);
+  const doc = decodeYaml(text, '<get>').node;
+  let node: SyntaxNode | undefined = doc?.kind === 'object' ? doc.entries.find((e) => e.key.value === 'values')?.value : undefined;
+  let keyLine: number | undefined;
+  for (const a of 'accessors' in parsed ? parsed.accessors : []) {
+    if (node?.kind === 'object') {
+      const entry: ObjectEntry | undefined = node.entries.find((e) => e.key.value === (a.kind === 'name' ? a.name : String(a.index)));
+      keyLine = entry?.key.range.start.line;
+      node = entry?.value;
+    } else if (node?.kind === 'array' && a.kind === 'subscript' && typeof a.index === 'number') {
+      node = node.elements[a.index];
+      keyLine = node?.range.start.line;
+    } else node = undefined;
+  }
+  if (!node || keyLine === undefined) return `(${path} is not defined here: it comes from an imported environment)\n`;
+  const lines = text.split('\n').slice(keyLine - 1, Math.max(keyLine, node.range.end.line - (node.range.end.column === 1 ? 1 : 0)));
+  return lines.join('\n') + '\n';
+}
+
+function printWarnings(env: OpenedEnvironment, stderr: Writer): void {
+  const warnings = env.diagnostics.filter((d) => d.severity === 'warning');
+  if (warnings.length > 0 && env.diagnostics.every((d) => d.severity === 'warning')) {
+    stderr.write(renderDiagnostics(warnings, env.lookup) + '\n');
+  }
+}
+
+/** Prints an error as one line (plus diagnostics) and returns its exit status. */
+export function reportError(e: unknown, stderr: Writer, verbose: boolean): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (e instanceof EscKubeError) {
+    stderr.write(`esc-kube: ${e.message}\n`);
+    const diags = e.options.diagnostics;
+    if (diags && diags.length > 0) stderr.write(renderDiagnostics(diags, e.options.lookup) + '\n');
+    if (verbose && e.cause instanceof Error) stderr.write(`caused by: ${e.cause.stack ?? e.cause.message}\n`);
+    return e.exitCode;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  stderr.write(`esc-kube: internal error: ${err.message}\n`);
+  if (verbose) stderr.write(`${err.stack}\n`);
+  else stderr.write('esc-kube: run again with --verbose for details, and please report this as a bug\n');
+  return 1;
+}

@@ -1,0 +1,58 @@
+// Errors that reach the user. Each has a stable code (tests assert on codes, not wording) and an exit
+// status: 1 for a failure, 2 for a usage mistake. Messages are lowercase, name things in quotes and say
+// what was expected; I/O failures keep their cause.
+
+import type { Diagnostic, SourceLookup } from './esc/diagnostics.js';
+
+/** Stable codes for user-facing failures. */
+export type ErrorCode =
+  | 'usage'
+  | 'env-not-found'
+  | 'env-invalid-name'
+  | 'env-unreadable'
+  | 'env-too-large'
+  | 'env-not-text'
+  | 'env-diagnostics'
+  | 'path-not-found'
+  | 'command-failed'
+  | 'credentials'
+  | 'region'
+  | 'sts'
+  | 'exec-info'
+  | 'token'
+  | 'internal';
+
+/** A failure to report to the user as one line (plus diagnostics), never with a stack trace. */
+export class EscKubeError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly options: { cause?: unknown; diagnostics?: Diagnostic[]; lookup?: SourceLookup; exitCode?: number } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  }
+
+  get exitCode(): number {
+    return this.options.exitCode ?? (this.code === 'usage' ? 2 : 1);
+  }
+}
+
+/** Describes a Node.js system error (ENOENT, EACCES, ...) in plain words. */
+export function describeSystemError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err?.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a parent is not a directory';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    default:
+      return err?.message ?? String(e);
+  }
+}

@@ -1,0 +1,113 @@
+// Output formats for evaluated environments (`env open --format`, `env get`), and property paths.
+
+import { stringify as yamlStringify } from 'yaml';
+import { parseInterpolation, type Accessor } from './esc/ast.js';
+import type { Diagnostic } from './esc/diagnostics.js';
+import { scalarText, type Projection } from './esc/projection.js';
+import { exportedToPlain, NumberValue, type Exported } from './esc/value.js';
+
+/** The placeholder shown instead of a secret. */
+export const REDACTED = '[secret]';
+
+/** Pretty JSON (2-space indent) that keeps number text; secrets become "[secret]" when `redact`. */
+export function formatJson(e: Exported | undefined, redact = false, indent = ''): string {
+  if (!e) return 'null';
+  if (redact && e.secret) return JSON.stringify(REDACTED);
+  if (e.unknown) return JSON.stringify('[unknown]');
+  const r = e.value;
+  if (r === null) return 'null';
+  if (typeof r === 'boolean') return String(r);
+  if (r instanceof NumberValue) return Number.isFinite(r.value) ? r.text : JSON.stringify(r.text);
+  if (typeof r === 'string') return JSON.stringify(r);
+  const inner = indent + '  ';
+  if (Array.isArray(r)) {
+    if (r.length === 0) return '[]';
+    return `[\n${r.map((x) => inner + formatJson(x, redact, inner)).join(',\n')}\n${indent}]`;
+  }
+  const keys = Object.keys(r);
+  if (keys.length === 0) return '{}';
+  return `{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${formatJson(r[k], redact, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+/** YAML; secrets become "[secret]" when `redact`. */
+export function formatYaml(e: Exported | undefined, redact = false): string {
+  const plain = e ? exportedToPlain(redact ? redactExported(e) : e) : null;
+  return yamlStringify(plain, { lineWidth: 0 });
+}
+
+/** Replaces every secret node with the "[secret]" placeholder. */
+export function redactExported(e: Exported): Exported {
+  if (e.secret) return { value: REDACTED, secret: true, unknown: false };
+  const r = e.value;
+  if (Array.isArray(r)) return { ...e, value: r.map(redactExported) };
+  if (r !== null && typeof r === 'object' && !(r instanceof NumberValue)) {
+    const o: Record<string, Exported> = {};
+    for (const k of Object.keys(r)) Object.defineProperty(o, k, { value: redactExported(r[k]!), enumerable: true });
+    return { ...e, value: o };
+  }
+  return e;
+}
+
+/** `KEY="value"` lines, escaped for dotenv parsers. */
+export function formatDotenv(p: Projection): string {
+  return Object.entries(p.environmentVariables)
+    .map(([k, v]) => `${k}=${dotenvQuote(v.value)}\n`)
+    .join('');
+}
+
+const dotenvEscapes: Record<string, string> = { '\\': '\\\\', '"': '\\"', $: '\\$', '\n': '\\n', '\r': '\\r' };
+
+function dotenvQuote(s: string): string {
+  return '"' + s.replace(/[\\"$\n\r]/g, (c) => dotenvEscapes[c]!) + '"';
+}
+
+/** `export KEY='value'` lines for POSIX shells. */
+export function formatShell(p: Projection): string {
+  return Object.entries(p.environmentVariables)
+    .map(([k, v]) => `export ${k}=${shellQuote(v.value)}\n`)
+    .join('');
+}
+
+/** Quotes a string for a POSIX shell. */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The text of a value for `--format string`: scalars as text, anything else as JSON. */
+export function formatString(e: Exported | undefined): string {
+  if (!e) return '';
+  return scalarText(e) ?? formatJson(e);
+}
+
+/** Parses a property path such as `aws.login["key"][0]`; returns the accessors or an error message. */
+export function parsePath(path: string): { accessors: Accessor[] } | { error: string } {
+  const diags: Diagnostic[] = [];
+  const node = {
+    kind: 'string' as const,
+    value: '${' + path + '}',
+    path: '',
+    range: { env: '<path>', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+  };
+  const parts = parseInterpolation(node, '<path>', diags);
+  if (diags.length > 0 || parts.length !== 1 || !parts[0]!.access || parts[0]!.text !== '') {
+    return { error: `invalid property path ${JSON.stringify(path)}: ${diags[0]?.summary ?? 'expected a path such as a.b["c"][0]'}` };
+  }
+  return { accessors: parts[0]!.access };
+}
+
+/** Follows accessors through exported data; undefined when the path does not exist. */
+export function selectPath(e: Exported | undefined, accessors: readonly Accessor[]): Exported | undefined {
+  let cur = e;
+  for (const a of accessors) {
+    const r = cur?.value;
+    if (!cur || r === null || typeof r !== 'object' || r instanceof NumberValue) return undefined;
+    if (Array.isArray(r)) {
+      if (a.kind !== 'subscript' || typeof a.index !== 'number') return undefined;
+      cur = r[a.index];
+    } else {
+      const key = a.kind === 'name' ? a.name : String(a.index);
+      cur = Object.hasOwn(r, key) ? r[key] : undefined;
+    }
+  }
+  return cur;
+}

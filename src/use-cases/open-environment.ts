@@ -1,0 +1,84 @@
+// Use case: open an environment by name from a store and evaluate it.
+
+import { EscKubeError } from '../errors.js';
+import { hasErrors, type Diagnostic, type SourceLookup } from '../esc/diagnostics.js';
+import { evaluateEnvironment, type EnvironmentLoader, type EnvironmentSource, type ProviderRegistry } from '../esc/eval.js';
+import { suggest } from '../esc/suggest.js';
+import type { Exported, Value } from '../esc/value.js';
+
+/** A store of environments: a loader that can also list and describe itself. */
+export interface EnvironmentStore extends EnvironmentLoader {
+  /** Where the store is, for messages (a directory or a URL). */
+  readonly dir: string;
+  list(): Promise<string[]>;
+}
+
+/** What opening needs. */
+export interface OpenEnvironmentDeps {
+  store: EnvironmentStore;
+  providers: ProviderRegistry;
+  /** Values exposed as `${context...}`. */
+  context: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+/** An evaluated environment. */
+export interface OpenedEnvironment {
+  name: string;
+  value: Value | undefined;
+  /** The merged values, with secret flags; undefined when the environment is empty. */
+  exported: Exported | undefined;
+  diagnostics: Diagnostic[];
+  /** Every definition read (root and imports), by environment name. */
+  sources: Map<string, EnvironmentSource>;
+  /** Finds the text of an environment for rendering diagnostics. */
+  lookup: SourceLookup;
+}
+
+/** Loads and evaluates an environment; diagnostics are returned, not thrown (see {@link requireNoErrors}). */
+export async function openEnvironment(name: string, deps: OpenEnvironmentDeps): Promise<OpenedEnvironment> {
+  const source = await deps.store.load(name);
+  if (!source) throw await notFound(name, deps.store);
+  const result = await evaluateEnvironment({
+    name,
+    source,
+    loader: deps.store,
+    providers: deps.providers,
+    context: deps.context,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
+  return {
+    name,
+    value: result.value,
+    exported: result.value?.export(),
+    diagnostics: result.diagnostics,
+    sources: result.sources,
+    lookup: (env) => {
+      const s = result.sources.get(env);
+      return s ? { file: s.file ?? env, text: s.text } : undefined;
+    },
+  };
+}
+
+/** Throws when the evaluation reported errors, carrying the diagnostics for rendering. */
+export function requireNoErrors(env: OpenedEnvironment): void {
+  if (!hasErrors(env.diagnostics)) return;
+  const n = env.diagnostics.filter((d) => d.severity === 'error').length;
+  throw new EscKubeError('env-diagnostics', `environment ${JSON.stringify(env.name)} has ${n} error${n === 1 ? '' : 's'}`, {
+    diagnostics: env.diagnostics,
+    lookup: env.lookup,
+  });
+}
+
+async function notFound(name: string, store: EnvironmentStore): Promise<EscKubeError> {
+  let hint = '';
+  try {
+    const names = await store.list();
+    const close = suggest(name, names);
+    if (close) hint = `; did you mean ${JSON.stringify(close)}?`;
+    else if (names.length === 0) hint = ' (the store is empty; pass --env-dir DIR or set ESC_KUBE_ENV_DIR)';
+  } catch {
+    // Listing is only for the hint.
+  }
+  return new EscKubeError('env-not-found', `environment ${JSON.stringify(name)} not found in ${store.dir} (looked for ${name}.yaml and ${name}.yml)${hint}`);
+}

@@ -1,0 +1,85 @@
+// Use case: run a command inside an environment, as `esc run` does. The environment's
+// `environmentVariables` are set, each `files` entry is written to a private temporary file whose path
+// goes into the named variable, `${path}` references in the arguments are replaced by values, and the
+// files are removed however the command ends.
+
+import { parseInterpolation } from '../esc/ast.js';
+import type { Diagnostic } from '../esc/diagnostics.js';
+import { projectEnvironment, scalarText } from '../esc/projection.js';
+import { NumberValue, type Exported } from '../esc/value.js';
+import { EscKubeError } from '../errors.js';
+import { formatJson, selectPath } from '../format.js';
+import type { OpenedEnvironment } from './open-environment.js';
+
+/** Runs a child process and resolves its exit status (128 + signal number when killed by a signal). */
+export interface CommandRunner {
+  run(command: string, args: string[], opts: { env: Record<string, string>; interactive: boolean; secrets: string[] }): Promise<number>;
+}
+
+/** Writes private temporary files (mode 0600 in a 0700 directory) and removes them again. */
+export interface PrivateFiles {
+  write(contents: Record<string, string>): Promise<{ paths: Record<string, string>; cleanup(): Promise<void> }>;
+}
+
+/** What `env run` is asked to do. */
+export interface RunInput {
+  env: OpenedEnvironment;
+  command: string;
+  args: string[];
+  /** Connect the command to the terminal and do not redact its output. */
+  interactive: boolean;
+  /** The variables of esc-kube's own process, which the command inherits. */
+  baseEnv: Record<string, string | undefined>;
+}
+
+/** Runs the command and returns its exit status. */
+export async function runInEnvironment(input: RunInput, deps: { runner: CommandRunner; files: PrivateFiles }): Promise<number> {
+  const args = input.args.map((a) => interpolateArgument(a, input.env.exported));
+  const projection = projectEnvironment(input.env.exported);
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(input.baseEnv)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(projection.environmentVariables)) env[k] = v.value;
+  const contents: Record<string, string> = {};
+  for (const [k, v] of Object.entries(projection.files)) contents[k] = v.value;
+  const written = await deps.files.write(contents);
+  try {
+    Object.assign(env, written.paths);
+    return await deps.runner.run(input.command, args, { env, interactive: input.interactive, secrets: collectSecrets(input.env.exported) });
+  } finally {
+    await written.cleanup();
+  }
+}
+
+/** Replaces `${path}` references in a command argument with values of the environment (`$$` escapes `$`). */
+export function interpolateArgument(arg: string, root: Exported | undefined): string {
+  if (!arg.includes('$')) return arg;
+  const diags: Diagnostic[] = [];
+  const node = { kind: 'string' as const, value: arg, path: '', range: { env: '<argv>', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } };
+  const parts = parseInterpolation(node, '<argv>', diags);
+  if (diags.length > 0) throw new EscKubeError('usage', `invalid reference in argument ${JSON.stringify(arg)}: ${diags[0]!.summary}`);
+  let out = '';
+  for (const p of parts) {
+    out += p.text;
+    if (!p.access) continue;
+    const v = selectPath(root, p.access);
+    if (!v) {
+      const shown = arg.slice(arg.indexOf('${'), arg.indexOf('}', arg.indexOf('${')) + 1);
+      throw new EscKubeError('path-not-found', `argument ${JSON.stringify(arg)} refers to ${shown}, which the environment does not define`);
+    }
+    out += scalarText(v) ?? formatJson(v).replace(/\n\s*/g, '');
+  }
+  return out;
+}
+
+/** Every secret string in the environment (for redacting the command's output). */
+export function collectSecrets(e: Exported | undefined, out: string[] = []): string[] {
+  if (!e) return out;
+  const r = e.value;
+  if (Array.isArray(r)) r.forEach((x) => collectSecrets(x, out));
+  else if (r !== null && typeof r === 'object' && !(r instanceof NumberValue)) Object.values(r).forEach((x) => collectSecrets(x, out));
+  else if (e.secret) {
+    const t = scalarText(e);
+    if (t && t.length >= 3) out.push(t);
+  }
+  return [...new Set(out)];
+}

@@ -1,0 +1,29 @@
+// Runs the shared ESC conformance cases (when ../shared/esc-conformance/cases exists) and the
+// project's own cases in test/fixtures, one test per case.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { listCases, runCase } from '../conformance/harness.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const shared = `${root}/../shared/esc-conformance/cases`;
+const own = `${root}/test/fixtures`;
+
+describe.runIf(existsSync(shared))('shared ESC conformance cases', () => {
+  const cases = listCases(shared);
+  it('finds all 90 cases', () => expect(cases.length).toBe(90));
+  it.each(cases.map((c) => [c.split('/').pop()!, c]))('%s', async (_name, dir) => {
+    const r = await runCase(dir);
+    expect(r.differences).toEqual([]);
+  });
+});
+
+describe("esc-kube's own conformance cases", () => {
+  const cases = listCases(own);
+  it('has cases', () => expect(cases.length).toBeGreaterThan(5));
+  it.each(cases.map((c) => [c.split('/').pop()!, c]))('%s', async (_name, dir) => {
+    const r = await runCase(dir);
+    expect(r.differences).toEqual([]);
+  });
+});
