@@ -9,7 +9,7 @@ import { projectEnvironment } from './esc/projection.js';
 import { EscKubeError } from './errors.js';
 import { formatDotenv, formatJson, formatShell, formatString, formatYaml, parsePath, selectPath } from './format.js';
 import { LocalEnvironmentStore, type StoreFs } from './store/local-store.js';
-import { openEnvironment, requireNoErrors, type OpenedEnvironment } from './use-cases/open-environment.js';
+import { openEnvironment, requireNoErrors, requireValues, type OpenedEnvironment } from './use-cases/open-environment.js';
 import { runInEnvironment, type CommandRunner, type PrivateFiles } from './use-cases/run-in-environment.js';
 
 /** A text sink (stdout or stderr). */
@@ -70,6 +70,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     const env = await openEnvironment(name, context());
     printWarnings(env, deps.stderr);
     requireNoErrors(env);
+    requireValues(env);
     return env;
   };
 

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'env-too-large'
   | 'env-not-text'
   | 'env-diagnostics'
+  | 'env-empty'
   | 'path-not-found'
   | 'command-failed'
   | 'credentials'

@@ -1,6 +1,6 @@
 // Streaming redaction of secrets in a command's output (`env run` without -i), as `esc run` does.
-// A secret may be split across two chunks, so up to (longest secret - 1) characters of raw output are
-// held back until more arrives or the stream ends.
+// A secret may be split across two chunks, so an end of output that could be the start of a secret is
+// held back until more arrives or the stream ends; anything else is passed on at once.
 
 /** Replaces secret strings with "[secret]" in text that arrives in chunks. */
 export class Redactor {
@@ -28,19 +28,24 @@ export class Redactor {
   }
 
   private scan(buf: string, final: boolean): string {
-    const limit = final ? buf.length : buf.length - this.hold;
     let out = '';
     let plainFrom = 0;
     let i = 0;
-    while (i < limit) {
-      const s = this.firstChars.has(buf[i]!) ? this.secrets.find((x) => buf.startsWith(x, i)) : undefined;
+    while (i < buf.length) {
+      if (!this.firstChars.has(buf[i]!)) {
+        i++;
+        continue;
+      }
+      const s = this.secrets.find((x) => buf.startsWith(x, i));
       if (s) {
         out += buf.slice(plainFrom, i) + '[secret]';
         i += s.length;
         plainFrom = i;
-      } else {
-        i++;
+        continue;
       }
+      // The rest of the buffer may be the beginning of a secret: wait for more.
+      if (!final && buf.length - i <= this.hold && this.secrets.some((x) => x.startsWith(buf.slice(i)))) break;
+      i++;
     }
     out += buf.slice(plainFrom, i);
     this.pending = buf.slice(i);

@@ -17,3 +17,10 @@ describe('Redactor', () => {
   it('does not redact its own placeholder', () => expect(run(['secret'], ['my secret'])).toBe('my [secret]'));
   it('passes text through without secrets', () => expect(run([], ['a', 'b'])).toBe('ab'));
 });
+
+it('passes on at once output that cannot be the start of a secret', () => {
+  const r = new Redactor(['hunter2']);
+  expect(r.push('path/file-0\n')).toBe('path/file-0\n');
+  expect(r.push('pw=hun')).toBe('pw=');
+  expect(r.push('ter2')).toBe('[secret]');
+});

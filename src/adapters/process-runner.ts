@@ -49,9 +49,10 @@ export function processRunner(proc: ProcessLike): CommandRunner {
           const why = e.code === 'ENOENT' ? 'command not found' : e.code === 'EACCES' ? 'permission denied' : e.message;
           reject(new EscKubeError('command-failed', `could not run ${JSON.stringify(command)}: ${why}`, { cause: e, exitCode: e.code === 'ENOENT' ? 127 : 126 }));
         });
-        child.on('close', async (code, signal) => {
+        child.on('exit', async (code, signal) => {
           stop();
-          await Promise.all(pipes);
+          // A background process the command started may hold the pipes open: flush briefly, then go on.
+          await Promise.race([Promise.all(pipes), new Promise((r) => setTimeout(r, 500).unref())]);
           resolve(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1));
         });
       }),

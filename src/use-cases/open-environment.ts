@@ -70,6 +70,13 @@ export function requireNoErrors(env: OpenedEnvironment): void {
   });
 }
 
+/** Throws when an environment defines nothing at all (an empty file is almost always a mistake at the top level). */
+export function requireValues(env: OpenedEnvironment): Exported {
+  if (env.exported) return env.exported;
+  const file = env.sources.get(env.name)?.file ?? env.name;
+  throw new EscKubeError('env-empty', `environment ${JSON.stringify(env.name)} is empty: ${file} defines no imports and no values`);
+}
+
 async function notFound(name: string, store: EnvironmentStore): Promise<EscKubeError> {
   let hint = '';
   try {

@@ -50,9 +50,13 @@ export async function runInEnvironment(input: RunInput, deps: { runner: CommandR
   }
 }
 
-/** Replaces `${path}` references in a command argument with values of the environment (`$$` escapes `$`). */
+/**
+ * Replaces `${path}` references in a command argument with values of the environment. Only arguments
+ * that contain `${` are interpolated (there `$${` escapes a literal `${`), so shell text such as `$$` or
+ * `$HOME` passes through untouched.
+ */
 export function interpolateArgument(arg: string, root: Exported | undefined): string {
-  if (!arg.includes('$')) return arg;
+  if (!arg.includes('${')) return arg;
   const diags: Diagnostic[] = [];
   const node = { kind: 'string' as const, value: arg, path: '', range: { env: '<argv>', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } };
   const parts = parseInterpolation(node, '<argv>', diags);

@@ -1,0 +1,68 @@
+// The command line's mapping from argv to actions, with fake dependencies (no process, no disk
+// beyond what the fake file system holds).
+
+import { describe, expect, it } from 'vitest';
+import { resolveEnvDir, runCli, type Deps } from '../src/cli.js';
+import { fakeRegistry } from './fakes/providers.js';
+import { FakeFs } from './fakes/fs.js';
+
+function deps(files: Record<string, string>, environ: Record<string, string> = {}) {
+  const out = { stdout: '', stderr: '' };
+  const d: Deps = {
+    stdout: { write: (s: string) => (out.stdout += s) },
+    stderr: { write: (s: string) => (out.stderr += s) },
+    environ,
+    cwd: '/work',
+    homedir: '/home/u',
+    fs: new FakeFs(files),
+    runner: { run: async () => 0 },
+    files: { write: async () => ({ paths: {}, cleanup: async () => {} }) },
+    now: () => new Date('2026-01-01T00:00:00Z'),
+    providers: () => fakeRegistry(['test']),
+    version: '9.9.9',
+  };
+  return { d, out };
+}
+
+describe('resolveEnvDir', () => {
+  it.each([
+    ['flag wins', 'envs', { ESC_KUBE_ENV_DIR: '/x' }, '/work/envs'],
+    ['absolute flag', '/abs/', {}, '/abs'],
+    ['ESC_KUBE_ENV_DIR', undefined, { ESC_KUBE_ENV_DIR: '/x', XDG_CONFIG_HOME: '/c' }, '/x'],
+    ['XDG_CONFIG_HOME', undefined, { XDG_CONFIG_HOME: '/c' }, '/c/esc-kube/environments'],
+    ['home default', undefined, {}, '/home/u/.config/esc-kube/environments'],
+    ['empty XDG_CONFIG_HOME is ignored', undefined, { XDG_CONFIG_HOME: '' }, '/home/u/.config/esc-kube/environments'],
+    ['dot segments', './envs/.', {}, '/work/envs'],
+  ])('%s', (_n, flag, environ, want) => expect(resolveEnvDir(flag, environ, '/work', '/home/u')).toBe(want));
+});
+
+describe('runCli', () => {
+  const files = { '/home/u/.config/esc-kube/environments/app.yaml': 'values:\n  a: 1\n  o: { fn::open::test: { x: "y" } }\n' };
+  it.each([
+    [['--version'], 0, '9.9.9\n', ''],
+    [['env', 'open', 'app', 'o.x', '-f', 'string'], 0, 'y\n', ''],
+    [['env', 'ls'], 0, 'app\n', ''],
+    [['env', 'check', 'app'], 0, 'app: 0 errors, 0 warnings\n', ''],
+    [['env', 'open', 'nope'], 1, '', 'esc-kube: environment "nope" not found in /home/u/.config/esc-kube/environments (looked for nope.yaml and nope.yml)\n'],
+    [['env', 'run', 'app'], 2, '', undefined],
+    [['env', 'run', 'app', '--'], 2, '', undefined],
+  ] as const)('%j -> %i', async (argv, code, stdout, stderr) => {
+    const { d, out } = deps(files);
+    expect(await runCli(argv, d)).toBe(code);
+    expect(out.stdout).toBe(stdout);
+    if (stderr !== undefined) expect(out.stderr).toBe(stderr);
+  });
+
+  it('prints internal errors without a stack trace unless --verbose', async () => {
+    const { d, out } = deps(files);
+    d.providers = () => {
+      throw new Error('boom');
+    };
+    expect(await runCli(['env', 'open', 'app'], d)).toBe(1);
+    expect(out.stderr).toBe('esc-kube: internal error: boom\nesc-kube: run again with --verbose for details, and please report this as a bug\n');
+    const v = deps(files);
+    v.d.providers = d.providers;
+    await runCli(['--verbose', 'env', 'open', 'app'], v.d);
+    expect(v.out.stderr).toMatch(/internal error: boom\nError: boom\n\s+at /);
+  });
+});

@@ -1,0 +1,184 @@
+// The env commands through the real binary: bad inputs give one clear line (plus positioned
+// diagnostics) and exit 1, never a stack trace; env run passes the exit status on and always removes
+// its temporary files.
+
+import { existsSync, mkdirSync, symlinkSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, hasCommand, runCommand, runEscKube, startEscKube, STACK_TRACE, tempDir, BIN } from './helpers.js';
+
+const good = 'values:\n  greeting: hello\n  pw: { fn::secret: hunter2 }\n  environmentVariables:\n    GREETING: ${greeting}\n    PW: ${pw}\n  files:\n    CFG: "pw=${pw}"\n';
+
+describe('bad inputs', () => {
+  const cases: [string, Record<string, string | Uint8Array>, RegExp][] = [
+    ['YAML syntax error', { 'bad.yaml': 'values:\n  list: [a, b\n' }, /bad\.yaml:\d+:\d+: YAML syntax error/],
+    ['import cycle', { 'bad.yaml': 'imports: [other]\nvalues: {a: 1}\n', 'other.yaml': 'imports: [bad]\n' }, /other\.yaml:1:11: cyclic import of bad/],
+    ['reference cycle', { 'bad.yaml': 'values:\n  a: ${b}\n  b: x-${a}\n' }, /bad\.yaml:2:6: cyclic reference to a/],
+    ['unknown property', { 'bad.yaml': 'values:\n  aws: {region: us-east-1}\n  r: ${aws.regoin}\n' }, /bad\.yaml:3:12: unknown property "regoin"; did you mean "region"\?/],
+    ['wrong builtin argument', { 'bad.yaml': 'values:\n  j: { fn::join: [",", "abc"] }\n' }, /bad\.yaml:2:24: expected array, got string/],
+    ['alias node', { 'bad.yaml': 'values:\n  a: &x 1\n  b: *x\n' }, /bad\.yaml:3:6: YAML aliases \(\*name\) are not supported/],
+    ['non-string key', { 'bad.yaml': 'values:\n  ports:\n    8080: http\n' }, /bad\.yaml:3:5: mapping keys must be strings/],
+    ['empty file', { 'bad.yaml': '' }, /environment "bad" is empty: .*bad\.yaml defines no imports and no values/],
+    ['binary garbage', { 'bad.yaml': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0xff]) }, /bad\.yaml is not a text file \(it contains NUL bytes\)/],
+    ['invalid UTF-8', { 'bad.yaml': new Uint8Array([0x76, 0x61, 0xc3, 0x28]) }, /bad\.yaml is not valid UTF-8 text/],
+    ['10 MB file', { 'bad.yaml': 'values:\n' + '  k: "' + 'x'.repeat(10 * 1024 * 1024) + '"\n' }, /bad\.yaml is 10\.0 MiB; environment definitions are limited to 4 MiB/],
+  ];
+  it.each(cases)('%s', async (_name, files, message) => {
+    const dir = tempDir(files);
+    const started = Date.now();
+    const r = await runEscKube(['--env-dir', dir, 'env', 'open', 'bad']);
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('unknown environment names the directory searched and suggests a close name', async () => {
+    const dir = tempDir({ 'demo.yaml': good });
+    const r = await runEscKube(['--env-dir', dir, 'env', 'open', 'dmeo']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`esc-kube: environment "dmeo" not found in ${dir} (looked for dmeo.yaml and dmeo.yml); did you mean "demo"?\n`);
+  });
+
+  it('a directory where a file should be', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'bad.yaml'));
+    const r = await runEscKube(['--env-dir', dir, 'env', 'open', 'bad']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`esc-kube: ${dir}/bad.yaml is a directory; environment bad must be a YAML file\n`);
+  });
+
+  it('an unreadable file (a symlink loop)', async () => {
+    const dir = tempDir();
+    symlinkSync(join(dir, 'bad.yaml'), join(dir, 'bad.yaml'));
+    const r = await runEscKube(['--env-dir', dir, 'env', 'open', 'bad']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`esc-kube: could not read ${dir}/bad.yaml: too many symbolic links\n`);
+  });
+
+  it.runIf(hasCommand('setpriv'))('an unreadable file (no permission)', async () => {
+    const dir = tempDir({ 'bad.yaml': good });
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'bad.yaml'), 0o000);
+    // Root reads anything, so run as nobody.
+    const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const [cmd, ...pre] = [...asNobody, process.execPath];
+    const r = await runCommand(cmd!, [...pre, BIN, '--env-dir', dir, 'env', 'open', 'bad'], { env: cleanEnv({ HOME: '/tmp' }) });
+    expect(r.stderr).toBe(`esc-kube: could not read ${dir}/bad.yaml: permission denied\n`);
+    expect(r.code).toBe(1);
+  });
+
+  it('an invalid environment name', async () => {
+    const r = await runEscKube(['--env-dir', tempDir(), 'env', 'open', '../etc/passwd']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^esc-kube: invalid environment name "..\/etc\/passwd": expected NAME or PROJECT\/NAME/);
+  });
+
+  it('reports every diagnostic at once', async () => {
+    const dir = tempDir({ 'bad.yaml': 'values:\n  a: ${nope}\n  b: { fn::toBase64: 12 }\n  c: ${a.b.c}\n' });
+    const r = await runEscKube(['--env-dir', dir, 'env', 'check', 'bad']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bad.yaml:2:8: unknown property "nope"');
+    expect(r.stderr).toContain('bad.yaml:3:22: expected string, got number');
+    expect(r.stdout).toBe('bad: 2 errors, 0 warnings\n');
+  });
+
+  it('usage errors exit 2', async () => {
+    for (const args of [['env', 'nope'], ['env', 'open'], ['env', 'open', 'x', '--format', 'xml'], ['--bogus']]) {
+      const r = await runEscKube(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).not.toMatch(STACK_TRACE);
+    }
+  });
+});
+
+describe('env open / get / ls', () => {
+  const dir = tempDir({ 'demo.yaml': good, 'team/base.yaml': 'values:\n  n: 1.50\n' });
+
+  it('prints values with secrets, as esc env open does', async () => {
+    const r = await runEscKube(['--env-dir', dir, 'env', 'open', 'demo']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ greeting: 'hello', pw: 'hunter2' });
+  });
+  it('selects a path and formats', async () => {
+    expect((await runEscKube(['--env-dir', dir, 'env', 'open', 'demo', 'environmentVariables.GREETING', '-f', 'string'])).stdout).toBe('hello\n');
+    expect((await runEscKube(['--env-dir', dir, 'env', 'open', 'demo', '-f', 'dotenv'])).stdout).toBe('GREETING="hello"\nPW="hunter2"\n');
+    expect((await runEscKube(['--env-dir', dir, 'env', 'open', 'demo', '-f', 'shell'])).stdout).toBe('export GREETING=hello\nexport PW=hunter2\n');
+    const missing = await runEscKube(['--env-dir', dir, 'env', 'open', 'demo', 'nope.x']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('esc-kube: environment "demo" has no value at "nope.x"\n');
+  });
+  it('env get hides secrets, in values and in the definition', async () => {
+    const r = await runEscKube(['--env-dir', dir, 'env', 'get', 'demo']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('hunter2');
+    expect(r.stdout).toContain('"pw": "[secret]"');
+    expect(r.stdout).toContain('pw: { fn::secret: "[secret]" }');
+    const shown = await runEscKube(['--env-dir', dir, 'env', 'get', 'demo', 'pw', '--show-secrets']);
+    expect(shown.stdout).toBe(`# Value\n"hunter2"\n\n# Definition (${dir}/demo.yaml)\n  pw: { fn::secret: hunter2 }\n`);
+  });
+  it('env ls lists project environments too', async () => {
+    expect((await runEscKube(['--env-dir', dir, 'env', 'ls'])).stdout).toBe('demo\nteam/base\n');
+  });
+  it('finds the store through ESC_KUBE_ENV_DIR', async () => {
+    const r = await runEscKube(['env', 'open', 'team/base'], { env: cleanEnv({ ESC_KUBE_ENV_DIR: dir }) });
+    expect(r.stdout).toBe('{\n  "n": 1.5\n}\n');
+  });
+});
+
+describe('env run', () => {
+  const dir = tempDir({ 'demo.yaml': good });
+  const env = cleanEnv({ ESC_KUBE_ENV_DIR: dir });
+
+  it('sets variables and files, replaces ${path} in arguments, redacts secrets and passes the status on', async () => {
+    const r = await runEscKube(['env', 'run', 'demo', '--', 'sh', '-c', 'echo "$GREETING $1"; cat "$CFG"; echo; stat -c %a "$CFG" "$(dirname "$CFG")"; echo "$PW" >&2; exit 7', 'sh', '${greeting}!'], { env });
+    expect(r.code).toBe(7);
+    expect(r.stdout).toBe('hello hello!\n[secret]\n600\n700\n');
+    expect(r.stderr).toBe('[secret]\n');
+  });
+
+  it('-i passes output through unredacted', async () => {
+    const r = await runEscKube(['env', 'run', '-i', 'demo', '--', 'sh', '-c', 'echo $PW'], { env });
+    expect(r.stdout).toBe('hunter2\n');
+  });
+
+  it('removes the files when the command ends normally', async () => {
+    const r = await runEscKube(['env', 'run', 'demo', '--', 'sh', '-c', 'echo $CFG'], { env });
+    const path = r.stdout.trim();
+    expect(path).toMatch(/esc-kube-run-/);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('removes the files when the command is killed', async () => {
+    const r = await runEscKube(['env', 'run', 'demo', '--', 'sh', '-c', 'echo $CFG; kill -9 $$'], { env });
+    expect(r.code).toBe(137);
+    const path = r.stdout.trim();
+    expect(path).toMatch(/esc-kube-run-/);
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(join(path, '..'))).toBe(false);
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('removes the files when esc-kube itself gets %s', async (sig) => {
+    const child = startEscKube(['env', 'run', 'demo', '--', 'sh', '-c', 'echo $CFG; exec sleep 30'], env);
+    const path = await new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout!.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (out.includes('\n')) resolve(out.trim());
+      });
+    });
+    expect(existsSync(path)).toBe(true);
+    child.kill(sig);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(sig === 'SIGTERM' ? 143 : 130);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('a missing command is exit 127 with a clear message', async () => {
+    const r = await runEscKube(['env', 'run', 'demo', '--', 'no-such-command-xyz'], { env });
+    expect(r.code).toBe(127);
+    expect(r.stderr).toBe('esc-kube: could not run "no-such-command-xyz": command not found\n');
+  });
+});

@@ -1,0 +1,93 @@
+// Helpers for end-to-end tests that drive the built binary (bin/esc-kube -> dist/).
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BIN = join(ROOT, 'bin/esc-kube');
+
+/** The result of running a command to completion. */
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Variables every test run gets: no inherited AWS or Kubernetes settings, no Node warnings. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    LANG: 'C.UTF-8',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/** Runs esc-kube with the given arguments and waits for it (killed after `timeoutMs`). */
+export function runEscKube(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<RunResult> {
+  return runCommand(process.execPath, [BIN, ...args], opts);
+}
+
+/** Runs any command and collects its output. */
+export function runCommand(
+  cmd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; cwd?: string } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: opts.env ?? cleanEnv(), cwd: opts.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Starts esc-kube without waiting, for tests that signal it. */
+export function startEscKube(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A fresh temporary directory with the given files (paths relative to it). */
+export function tempDir(files: Record<string, string | Uint8Array> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'esc-kube-test-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+/** A stack trace line, which users must never see without --verbose. */
+export const STACK_TRACE = /\n\s+at .+:\d+:\d+/;
+
+/** True when a command is on the PATH. */
+export function hasCommand(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Whether a test that needs an outside tool can run. Missing tools skip the test with a reason,
+ * except under CI=true, where a missing tool is a failure: CI must install everything.
+ */
+export function requireTools(...names: string[]): { ok: boolean; reason: string } {
+  const missing = names.filter((n) => !hasCommand(n));
+  if (missing.length === 0) return { ok: true, reason: '' };
+  const reason = `needs ${missing.join(', ')} on the PATH`;
+  if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}: .ci/run must install it`);
+  console.warn(`skipping: ${reason}`);
+  return { ok: false, reason };
+}
