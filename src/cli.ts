@@ -5,6 +5,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { renderDiagnostics } from './esc/diagnostics.js';
 import { decodeYaml, type ObjectEntry, type SyntaxNode } from './esc/syntax.js';
 import type { ProviderRegistry } from './esc/eval.js';
+import type { ProviderSetup } from './providers/registry.js';
+import { getToken } from './use-cases/get-token.js';
 import { projectEnvironment } from './esc/projection.js';
 import { EscKubeError } from './errors.js';
 import { formatDotenv, formatJson, formatShell, formatString, formatYaml, parsePath, selectPath } from './format.js';
@@ -31,8 +33,8 @@ export interface Deps {
   runner: CommandRunner;
   files: PrivateFiles;
   now: () => Date;
-  /** The providers available to `fn::open`, given the environment variables. */
-  providers: (environ: Environ) => ProviderRegistry;
+  /** The providers available to `fn::open`. */
+  providers: (setup: ProviderSetup) => ProviderRegistry;
   version: string;
 }
 
@@ -54,20 +56,24 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .version(deps.version, '--version', 'print the version')
     .option('--env-dir <dir>', 'directory of environment definitions (default: $ESC_KUBE_ENV_DIR, else $XDG_CONFIG_HOME/esc-kube/environments)')
     .option('--verbose', 'print stack traces of internal errors')
-    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) });
 
-  const context = () => {
+  const context = (sessions?: Date[]) => {
     const opts = program.opts<{ envDir?: string }>();
     const dir = resolveEnvDir(opts.envDir, deps.environ, deps.cwd, deps.homedir);
     const store = new LocalEnvironmentStore(dir, deps.fs);
     const user = deps.environ.USER ?? deps.environ.LOGNAME ?? 'unknown';
-    return { store, providers: deps.providers(deps.environ), context: { pulumi: { user: { id: user, login: user } } } };
+    const providers = deps.providers({
+      environ: deps.environ,
+      now: deps.now,
+      ...(sessions ? { sessions: { record: (s: { expiration: Date }) => sessions.push(s.expiration) } } : {}),
+    });
+    return { store, providers, context: { pulumi: { user: { id: user, login: user } } } };
   };
-  const open = async (name: string): Promise<OpenedEnvironment> => {
-    const env = await openEnvironment(name, context());
+  const open = async (name: string, sessions?: Date[]): Promise<OpenedEnvironment> => {
+    const env = await openEnvironment(name, context(sessions));
     printWarnings(env, deps.stderr);
     requireNoErrors(env);
     requireValues(env);
@@ -117,7 +123,6 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .argument('<env>', 'environment name')
     .argument('<command...>', 'the command and its arguments, after --; ${path} in arguments is replaced by values')
     .option('-i, --interactive', 'connect the command to the terminal and do not redact secrets in its output')
-    .passThroughOptions()
     .action(async (name: string, command: string[], opts: { interactive?: boolean }) => {
       const opened = await open(name);
       const argvOfCommand = command[0] === '--' ? command.slice(1) : command;
@@ -148,6 +153,39 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
       if (opened.diagnostics.length > 0) deps.stderr.write(renderDiagnostics(opened.diagnostics, opened.lookup) + '\n');
       deps.stdout.write(`${name}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
       if (errors > 0) exitCode = 1;
+    });
+
+  program
+    .command('token')
+    .description('print an ExecCredential with an EKS token, for a kubeconfig exec entry (kubectl runs this)')
+    .option('--env <env>', 'environment with the AWS credentials (default: "env" of the cluster exec extension)')
+    .option('--cluster <name>', 'EKS cluster name (default: "cluster" of the cluster exec extension)')
+    .option('--cluster-id <id>', 'the cluster id of an EKS local cluster on Outposts, signed instead of the name')
+    .option('--region <region>', 'AWS region (default: the environment\'s AWS_REGION, AWS_DEFAULT_REGION or pulumiConfig aws:region)')
+    .option('--credentials <path>', 'path of a credentials object in the environment, e.g. aws.login (default: its AWS_* environmentVariables)')
+    .option('--sts-host <host>', 'STS host named in the token (default: the standard host of the region)')
+    .action(async (opts: { env?: string; cluster?: string; clusterId?: string; region?: string; credentials?: string; stsHost?: string }) => {
+      const result = await getToken(
+        {
+          ...(opts.env ? { env: opts.env } : {}),
+          ...(opts.cluster ? { cluster: opts.cluster } : {}),
+          ...(opts.clusterId ? { clusterId: opts.clusterId } : {}),
+          ...(opts.region ? { region: opts.region } : {}),
+          ...(opts.credentials ? { credentialsPath: opts.credentials } : {}),
+          ...(opts.stsHost ? { stsHost: opts.stsHost } : {}),
+        },
+        {
+          environ: deps.environ,
+          now: deps.now,
+          warn: (m) => deps.stderr.write(`esc-kube: warning: ${m}\n`),
+          open: async (name) => {
+            const sessionExpirations: Date[] = [];
+            const env = await open(name, sessionExpirations);
+            return { env, sessionExpirations };
+          },
+        },
+      );
+      deps.stdout.write(result.json + '\n');
     });
 
   try {

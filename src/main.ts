@@ -11,6 +11,8 @@ import { VERSION } from './version.js';
 
 /** Builds the real dependencies from the running process. */
 export function processDeps(): Deps {
+  // kubectl shows everything a plugin writes to stderr; the AWS SDK's Node-version notice is noise there.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -55,7 +55,7 @@ describe('runCli', () => {
 
   it('prints internal errors without a stack trace unless --verbose', async () => {
     const { d, out } = deps(files);
-    d.providers = () => {
+    d.providers = (): never => {
       throw new Error('boom');
     };
     expect(await runCli(['env', 'open', 'app'], d)).toBe(1);

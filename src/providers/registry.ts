@@ -1,11 +1,34 @@
-// The providers that `fn::open::<name>` can use in esc-kube.
+// The providers that `fn::open::<name>` can use in esc-kube, wired to their real adapters.
 
+import { readFile } from 'node:fs/promises';
+import { stsEndpointSettings } from '../aws/endpoints.js';
 import type { Provider, ProviderRegistry } from '../esc/eval.js';
-import type { Environ } from '../cli.js';
+import { sdkStsClient } from '../adapters/sts-client.js';
+import { awsLoginProvider, type SessionLog } from './aws-login.js';
+
+/** What providers are built from. */
+export interface ProviderSetup {
+  environ: Readonly<Record<string, string | undefined>>;
+  now: () => Date;
+  sessions?: SessionLog;
+}
 
 /** The real provider registry. */
-export function realProviders(_environ: Environ): ProviderRegistry {
-  const providers = new Map<string, Provider>();
+export function realProviders(setup: ProviderSetup): ProviderRegistry {
+  const region = setup.environ.AWS_REGION || setup.environ.AWS_DEFAULT_REGION || 'us-east-1';
+  const providers = new Map<string, Provider>([
+    [
+      'aws-login',
+      awsLoginProvider({
+        sts: sdkStsClient(region, stsEndpointSettings(setup.environ)),
+        environ: setup.environ,
+        readFile: (p) => readFile(p, 'utf8'),
+        fetch: globalThis.fetch,
+        now: setup.now,
+        ...(setup.sessions ? { sessions: setup.sessions } : {}),
+      }),
+    ],
+  ]);
   return {
     provider: (name) => providers.get(name),
     rotator: () => undefined,

@@ -1,0 +1,264 @@
+// The aws-login provider (`fn::open::aws-login`): static credentials, or STS AssumeRoleWithWebIdentity
+// with an OIDC token that esc-kube finds locally (in Pulumi Cloud, Pulumi mints it).
+
+import { parseGoDuration } from '../aws/duration.js';
+import { decodeJwtClaims } from '../aws/jwt.js';
+import type { Provider } from '../esc/eval.js';
+import type { Schema } from '../esc/schema.js';
+import { exportedToPlain, type Exported } from '../esc/value.js';
+
+/** A request to STS AssumeRoleWithWebIdentity. */
+export interface AssumeRoleRequest {
+  roleArn: string;
+  sessionName: string;
+  durationSeconds: number;
+  policyArns: string[];
+  webIdentityToken: string;
+}
+
+/** Temporary credentials from STS. */
+export interface StsSession {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+/** A failure reported by STS (or on the way to it), with the STS error code when there is one. */
+export class StsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly options: { cause?: unknown; endpoint?: string } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  }
+}
+
+/** The STS operation aws-login needs. */
+export interface StsClient {
+  assumeRoleWithWebIdentity(req: AssumeRoleRequest): Promise<StsSession>;
+}
+
+/** Receives every STS session a provider opens (the token's expiry and the session cache use it). */
+export interface SessionLog {
+  record(session: { expiration: Date }): void;
+}
+
+/** Where an OIDC token came from, for messages (never the token itself). */
+export interface FoundToken {
+  jwt: string;
+  source: string;
+}
+
+/** What the provider needs from the outside world. */
+export interface AwsLoginDeps {
+  sts: StsClient;
+  environ: Readonly<Record<string, string | undefined>>;
+  readFile(path: string): Promise<string>;
+  fetch: typeof fetch;
+  now(): Date;
+  sessions?: SessionLog;
+}
+
+const stringProp = { type: 'string' };
+
+/** The inputs Pulumi ESC's aws-login takes, plus esc-kube's token-source extensions under `oidc`. */
+export const AWS_LOGIN_INPUT_SCHEMA: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    static: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['accessKeyId', 'secretAccessKey'],
+      properties: { accessKeyId: stringProp, secretAccessKey: stringProp, sessionToken: stringProp },
+    },
+    oidc: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['roleArn', 'sessionName'],
+      properties: {
+        roleArn: stringProp,
+        sessionName: stringProp,
+        duration: stringProp,
+        policyArns: { type: 'array', items: stringProp },
+        webIdentityToken: stringProp,
+        webIdentityTokenFile: stringProp,
+        webIdentityTokenEnv: stringProp,
+        login: { type: 'object' },
+      },
+    },
+  },
+};
+
+interface OidcInputs {
+  roleArn: string;
+  sessionName: string;
+  duration?: string;
+  policyArns?: string[];
+  webIdentityToken?: string;
+  webIdentityTokenFile?: string;
+  webIdentityTokenEnv?: string;
+}
+
+const str = (value: string, secret = false): Exported => ({ value, secret, unknown: false });
+
+/** Creates the aws-login provider. */
+export function awsLoginProvider(deps: AwsLoginDeps): Provider {
+  return {
+    inputSchema: AWS_LOGIN_INPUT_SCHEMA,
+    open: async (inputs) => {
+      const plain = exportedToPlain(inputs) as { static?: Record<string, string>; oidc?: OidcInputs };
+      if (!!plain.static === !!plain.oidc) throw new Error('aws-login needs exactly one of "static" or "oidc"');
+      if (plain.static) {
+        const out: Record<string, Exported> = {
+          accessKeyId: str(plain.static.accessKeyId!),
+          secretAccessKey: str(plain.static.secretAccessKey!, true),
+        };
+        if (plain.static.sessionToken !== undefined) out.sessionToken = str(plain.static.sessionToken, true);
+        return { value: out, secret: false, unknown: false };
+      }
+      const session = await assumeRole(plain.oidc!, deps);
+      deps.sessions?.record({ expiration: session.expiration });
+      return {
+        value: {
+          accessKeyId: str(session.accessKeyId),
+          secretAccessKey: str(session.secretAccessKey, true),
+          sessionToken: str(session.sessionToken, true),
+        },
+        secret: false,
+        unknown: false,
+      };
+    },
+  };
+}
+
+/** Session durations STS accepts for AssumeRoleWithWebIdentity. */
+const MIN_DURATION = 900;
+const MAX_DURATION = 43200;
+
+async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps): Promise<StsSession> {
+  const role = oidc.roleArn;
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(role)) {
+    throw new Error(`aws-login: roleArn ${JSON.stringify(role)} is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)`);
+  }
+  if (!/^[\w+=,.@-]{2,64}$/.test(oidc.sessionName)) {
+    throw new Error(`aws-login: sessionName ${JSON.stringify(oidc.sessionName)} must be 2-64 characters of letters, digits and +=,.@_-`);
+  }
+  const durationSeconds = oidc.duration === undefined ? 3600 : parseGoDuration(oidc.duration);
+  if (durationSeconds === undefined || !Number.isInteger(durationSeconds) || durationSeconds < MIN_DURATION || durationSeconds > MAX_DURATION) {
+    throw new Error(`aws-login: duration ${JSON.stringify(oidc.duration)} must be a whole number of seconds between 15m and 12h, written like 1h, 45m or 1h30m`);
+  }
+  const found = await findOidcToken(oidc, deps);
+  checkJwt(found, deps.now());
+  try {
+    return await deps.sts.assumeRoleWithWebIdentity({
+      roleArn: role,
+      sessionName: oidc.sessionName,
+      durationSeconds,
+      policyArns: oidc.policyArns ?? [],
+      webIdentityToken: found.jwt,
+    });
+  } catch (e) {
+    throw new Error(describeStsFailure(role, found, e));
+  }
+}
+
+/** Finds an OIDC token: the inputs first, then the token file, a named variable, GitHub Actions. */
+export async function findOidcToken(oidc: OidcInputs, deps: Pick<AwsLoginDeps, 'environ' | 'readFile' | 'fetch'>): Promise<FoundToken> {
+  if (oidc.webIdentityToken !== undefined && oidc.webIdentityToken.trim() !== '') {
+    return { jwt: oidc.webIdentityToken.trim(), source: 'oidc.webIdentityToken' };
+  }
+  const file = oidc.webIdentityTokenFile ?? deps.environ.AWS_WEB_IDENTITY_TOKEN_FILE;
+  if (file) {
+    const source = oidc.webIdentityTokenFile ? `oidc.webIdentityTokenFile (${file})` : `$AWS_WEB_IDENTITY_TOKEN_FILE (${file})`;
+    let jwt: string;
+    try {
+      // Re-read on every call: projected service-account and CI tokens are rotated in place.
+      jwt = (await deps.readFile(file)).trim();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new Error(`aws-login: could not read the OIDC token from ${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+    }
+    if (jwt === '') throw new Error(`aws-login: the OIDC token file from ${source} is empty`);
+    return { jwt, source };
+  }
+  if (oidc.webIdentityTokenEnv) {
+    const jwt = deps.environ[oidc.webIdentityTokenEnv]?.trim();
+    if (!jwt) throw new Error(`aws-login: oidc.webIdentityTokenEnv names $${oidc.webIdentityTokenEnv}, which is not set`);
+    return { jwt, source: `$${oidc.webIdentityTokenEnv}` };
+  }
+  const ghUrl = deps.environ.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const ghToken = deps.environ.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (ghUrl && ghToken) return { jwt: await fetchGitHubToken(ghUrl, ghToken, deps.fetch), source: 'GitHub Actions' };
+  throw new Error(
+    'aws-login: no OIDC token found for oidc login; tried oidc.webIdentityToken, oidc.webIdentityTokenFile, $AWS_WEB_IDENTITY_TOKEN_FILE, ' +
+      'oidc.webIdentityTokenEnv and GitHub Actions ($ACTIONS_ID_TOKEN_REQUEST_URL with $ACTIONS_ID_TOKEN_REQUEST_TOKEN); set one of them',
+  );
+}
+
+async function fetchGitHubToken(requestUrl: string, requestToken: string, fetchImpl: typeof fetch): Promise<string> {
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    throw new Error('aws-login: $ACTIONS_ID_TOKEN_REQUEST_URL is not a URL');
+  }
+  url.searchParams.set('audience', 'sts.amazonaws.com');
+  let res: Response;
+  try {
+    res = await fetchImpl(url, { headers: { Authorization: `bearer ${requestToken}`, Accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+  } catch (e) {
+    throw new Error(`aws-login: could not get an OIDC token from GitHub Actions at ${url.host}: ${(e as Error).message}`);
+  }
+  if (!res.ok) {
+    throw new Error(`aws-login: GitHub Actions refused the OIDC token request (HTTP ${res.status}); does the workflow have "permissions: id-token: write"?`);
+  }
+  const body = (await res.json().catch(() => undefined)) as { value?: unknown } | undefined;
+  if (typeof body?.value !== 'string' || body.value === '') throw new Error('aws-login: GitHub Actions answered without a token ("value")');
+  return body.value;
+}
+
+/** Refuses a token that is not a JWT or has expired, before asking STS. */
+function checkJwt(found: FoundToken, now: Date): void {
+  let claims;
+  try {
+    claims = decodeJwtClaims(found.jwt);
+  } catch (e) {
+    throw new Error(`aws-login: the OIDC token from ${found.source} is not usable: ${(e as Error).message}`);
+  }
+  if (typeof claims.exp === 'number' && claims.exp * 1000 <= now.getTime()) {
+    throw new Error(`aws-login: the OIDC token from ${found.source} expired at ${new Date(claims.exp * 1000).toISOString()}; get a fresh one`);
+  }
+}
+
+const HINTS: Record<string, string> = {
+  InvalidIdentityToken: "check that the token's issuer is registered as an IAM OIDC identity provider and that its signing keys are reachable",
+  ExpiredTokenException: 'the OIDC token has expired; get a fresh one',
+  AccessDenied: "check the role's trust policy: it must allow sts:AssumeRoleWithWebIdentity for this token's issuer, audience (aud) and subject (sub)",
+  AccessDeniedException: "check the role's trust policy: it must allow sts:AssumeRoleWithWebIdentity for this token's issuer, audience (aud) and subject (sub)",
+  IDPRejectedClaim: "the identity provider's claims were rejected; check the trust policy conditions on aud and sub",
+  IDPCommunicationError: 'STS could not reach the identity provider to verify the token; try again',
+  Throttling: 'STS is throttling requests; try again in a moment',
+  ThrottlingException: 'STS is throttling requests; try again in a moment',
+  RegionDisabledException: 'STS is not activated in this region for the account; activate it in IAM or use another region',
+  PackedPolicyTooLarge: 'the session policies are too large; use fewer policyArns',
+  MalformedPolicyDocument: 'check policyArns',
+  ValidationError: 'check roleArn, sessionName, duration and policyArns',
+};
+
+function describeStsFailure(role: string, found: FoundToken, e: unknown): string {
+  if (e instanceof StsError) {
+    if (e.code === 'NetworkingError') return `aws-login: could not reach STS${e.options.endpoint ? ` at ${e.options.endpoint}` : ''} to assume role ${role}: ${e.message}`;
+    const hint = HINTS[e.code] ?? 'see the STS error above';
+    // Never echo the token, even if an STS (or a double of it) quotes it back.
+    const message = oneLine(e.message).split(found.jwt).join('[token]');
+    return `aws-login: STS refused to assume role ${role} with the OIDC token from ${found.source}: ${e.code}: ${message}; ${hint}`;
+  }
+  return `aws-login: could not assume role ${role}: ${oneLine((e as Error)?.message ?? String(e))}`;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim().replace(/[.;:]$/, '');
+}

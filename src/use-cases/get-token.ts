@@ -1,0 +1,145 @@
+// Use case: an EKS token for kubectl. Opens the environment, takes its AWS credentials and region,
+// presigns the token and answers with an ExecCredential in the version KUBERNETES_EXEC_INFO asks for.
+
+import { isValidRegion, stsHost } from '../aws/endpoints.js';
+import { MAX_TOKEN_BYTES, presignEksToken, TOKEN_LIFETIME_MS, type AwsCredentials } from '../aws/eks-token.js';
+import { execCredentialJson, parseExecInfo, UnsupportedExecVersion, type ExecApiVersion } from '../aws/exec-credential.js';
+import { scalarText, projectEnvironment } from '../esc/projection.js';
+import { NumberValue, type Exported } from '../esc/value.js';
+import { EscKubeError } from '../errors.js';
+import { parsePath, selectPath } from '../format.js';
+import type { OpenedEnvironment } from './open-environment.js';
+
+/** What `esc-kube token` was asked for (flags win over the cluster's exec extension). */
+export interface GetTokenInput {
+  env?: string;
+  cluster?: string;
+  clusterId?: string;
+  region?: string;
+  credentialsPath?: string;
+  stsHost?: string;
+}
+
+/** What the use case needs from the outside world. */
+export interface GetTokenDeps {
+  environ: Readonly<Record<string, string | undefined>>;
+  now: () => Date;
+  /** Opens an environment (already checked for errors) and reports the STS sessions it opened. */
+  open: (name: string) => Promise<{ env: OpenedEnvironment; sessionExpirations: Date[] }>;
+  /** Receives warnings for stderr. */
+  warn: (message: string) => void;
+}
+
+/** The token and what it was made from. */
+export interface TokenResult {
+  json: string;
+  apiVersion: ExecApiVersion;
+  token: string;
+  expiration: Date;
+  region: string;
+  clusterId: string;
+}
+
+/** Builds the ExecCredential. */
+export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promise<TokenResult> {
+  let info;
+  try {
+    info = parseExecInfo(deps.environ.KUBERNETES_EXEC_INFO);
+  } catch (e) {
+    if (e instanceof UnsupportedExecVersion) throw new EscKubeError('exec-info', e.message);
+    throw e;
+  }
+  if (info.warning) deps.warn(info.warning);
+
+  const fromCluster = (key: string): string | undefined => {
+    const v = info.clusterConfig?.[key];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const envName = input.env ?? fromCluster('env');
+  const clusterId = input.clusterId ?? input.cluster ?? fromCluster('clusterId') ?? fromCluster('cluster');
+  if (!envName) throw new EscKubeError('usage', 'token needs --env ENV (or "env" in the cluster\'s client.authentication.k8s.io/exec extension)');
+  if (!clusterId) throw new EscKubeError('usage', 'token needs --cluster NAME (or "cluster" in the cluster\'s client.authentication.k8s.io/exec extension)');
+
+  const { env, sessionExpirations } = await deps.open(envName);
+  const exported = env.exported!;
+  const credentials = input.credentialsPath ? credentialsAt(env, input.credentialsPath) : credentialsFromVariables(env);
+  const region = resolveRegion(input.region ?? fromCluster('region'), exported, deps.environ, env.name);
+  const host = input.stsHost ?? stsHost(region, { legacy: deps.environ.AWS_STS_REGIONAL_ENDPOINTS?.toLowerCase() === 'legacy' });
+
+  const now = deps.now();
+  const { token } = await presignEksToken({ credentials, region, clusterId, host, now });
+  if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) {
+    throw new EscKubeError('token', `the token is ${Buffer.byteLength(token)} bytes; EKS accepts at most ${MAX_TOKEN_BYTES} (is the session token unusually long?)`);
+  }
+  let expiration = new Date(now.getTime() + TOKEN_LIFETIME_MS);
+  for (const sessionEnd of sessionExpirations) {
+    const bound = new Date(sessionEnd.getTime() - 60_000);
+    if (bound < expiration) expiration = bound;
+  }
+  if (expiration < now) expiration = now;
+  return { json: execCredentialJson(info.apiVersion, token, expiration), apiVersion: info.apiVersion, token, expiration, region, clusterId };
+}
+
+function text(e: Exported | undefined): string | undefined {
+  if (!e || e.unknown) return undefined;
+  const t = scalarText(e);
+  return t === undefined || t === '' ? undefined : t;
+}
+
+function credentialsFromVariables(env: OpenedEnvironment): AwsCredentials {
+  const vars = projectEnvironment(env.exported).environmentVariables;
+  const accessKeyId = vars.AWS_ACCESS_KEY_ID?.value;
+  const secretAccessKey = vars.AWS_SECRET_ACCESS_KEY?.value;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new EscKubeError(
+      'credentials',
+      `environment ${JSON.stringify(env.name)} provides no AWS credentials: expected environmentVariables.AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (as from fn::open::aws-login), or pass --credentials PATH to an object such as aws.login`,
+    );
+  }
+  const sessionToken = vars.AWS_SESSION_TOKEN?.value;
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
+function credentialsAt(env: OpenedEnvironment, path: string): AwsCredentials {
+  const parsed = parsePath(path);
+  if ('error' in parsed) throw new EscKubeError('usage', parsed.error);
+  const v = selectPath(env.exported, parsed.accessors);
+  const r = v?.value;
+  if (!v || r === null || typeof r !== 'object' || Array.isArray(r) || r instanceof NumberValue) {
+    throw new EscKubeError('credentials', `environment ${JSON.stringify(env.name)} has no credentials object at ${JSON.stringify(path)}: expected {accessKeyId, secretAccessKey, sessionToken?}`);
+  }
+  const get = (k: string) => (Object.hasOwn(r, k) ? text(r[k]) : undefined);
+  const accessKeyId = get('accessKeyId');
+  const secretAccessKey = get('secretAccessKey');
+  if (!accessKeyId || !secretAccessKey) {
+    throw new EscKubeError('credentials', `the object at ${JSON.stringify(path)} in environment ${JSON.stringify(env.name)} lacks accessKeyId or secretAccessKey`);
+  }
+  const sessionToken = get('sessionToken');
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
+/** The region: the flag, then the environment's AWS_REGION, AWS_DEFAULT_REGION, pulumiConfig aws:region, then the process's. */
+export function resolveRegion(flag: string | undefined, exported: Exported, environ: Readonly<Record<string, string | undefined>>, envName: string): string {
+  const vars = projectEnvironment(exported).environmentVariables;
+  const root = exported.value as Record<string, Exported> | null;
+  const config = root && typeof root === 'object' && Object.hasOwn(root, 'pulumiConfig') ? root.pulumiConfig : undefined;
+  const configRegion = config && config.value && typeof config.value === 'object' && !Array.isArray(config.value) && !(config.value instanceof NumberValue) && Object.hasOwn(config.value, 'aws:region') ? text(config.value['aws:region']) : undefined;
+  const candidates: [string | undefined, string][] = [
+    [flag, '--region'],
+    [vars.AWS_REGION?.value || undefined, 'environmentVariables.AWS_REGION'],
+    [vars.AWS_DEFAULT_REGION?.value || undefined, 'environmentVariables.AWS_DEFAULT_REGION'],
+    [configRegion, 'pulumiConfig["aws:region"]'],
+    [environ.AWS_REGION || undefined, '$AWS_REGION'],
+    [environ.AWS_DEFAULT_REGION || undefined, '$AWS_DEFAULT_REGION'],
+  ];
+  const found = candidates.find(([v]) => v !== undefined);
+  if (!found) {
+    throw new EscKubeError(
+      'region',
+      `no AWS region for environment ${JSON.stringify(envName)}: pass --region, or set environmentVariables.AWS_REGION or pulumiConfig["aws:region"] in the environment, or $AWS_REGION`,
+    );
+  }
+  const [region, from] = found as [string, string];
+  if (!isValidRegion(region)) throw new EscKubeError('region', `${from} is ${JSON.stringify(region)}, which is not an AWS region name (such as us-west-2)`);
+  return region;
+}
