@@ -51,6 +51,8 @@ const FORMATS = ['json', 'yaml', 'dotenv', 'shell', 'string'] as const;
 export async function runCli(argv: readonly string[], deps: Deps): Promise<number> {
   const verbose = argv.includes('--verbose');
   let exitCode = 0;
+  // kubectl shows a plugin's stderr as is: keep token errors to one line per finding.
+  let compact = false;
   const program = new Command('esc-kube')
     .description('Kubernetes credentials for EKS from Pulumi ESC environments: a kubectl exec credential plugin')
     .version(deps.version, '--version', 'print the version')
@@ -74,7 +76,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   };
   const open = async (name: string, sessions?: Date[]): Promise<OpenedEnvironment> => {
     const env = await openEnvironment(name, context(sessions));
-    printWarnings(env, deps.stderr);
+    printWarnings(env, deps.stderr, compact);
     requireNoErrors(env);
     requireValues(env);
     return env;
@@ -165,6 +167,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .option('--credentials <path>', 'path of a credentials object in the environment, e.g. aws.login (default: its AWS_* environmentVariables)')
     .option('--sts-host <host>', 'STS host named in the token (default: the standard host of the region)')
     .action(async (opts: { env?: string; cluster?: string; clusterId?: string; region?: string; credentials?: string; stsHost?: string }) => {
+      compact = true;
       const result = await getToken(
         {
           ...(opts.env ? { env: opts.env } : {}),
@@ -192,7 +195,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;
   } catch (e) {
-    return reportError(e, deps.stderr, verbose);
+    return reportError(e, deps.stderr, verbose, compact);
   }
 }
 
@@ -249,15 +252,15 @@ function definitionOf(text: string, path: string | undefined): string {
   return lines.join('\n') + '\n';
 }
 
-function printWarnings(env: OpenedEnvironment, stderr: Writer): void {
+function printWarnings(env: OpenedEnvironment, stderr: Writer, compact: boolean): void {
   const warnings = env.diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length > 0 && env.diagnostics.every((d) => d.severity === 'warning')) {
-    stderr.write(renderDiagnostics(warnings, env.lookup) + '\n');
+    stderr.write(renderDiagnostics(warnings, env.lookup, compact) + '\n');
   }
 }
 
 /** Prints an error as one line (plus diagnostics) and returns its exit status. */
-export function reportError(e: unknown, stderr: Writer, verbose: boolean): number {
+export function reportError(e: unknown, stderr: Writer, verbose: boolean, compact = false): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     return 2;
@@ -265,7 +268,7 @@ export function reportError(e: unknown, stderr: Writer, verbose: boolean): numbe
   if (e instanceof EscKubeError) {
     stderr.write(`esc-kube: ${e.message}\n`);
     const diags = e.options.diagnostics;
-    if (diags && diags.length > 0) stderr.write(renderDiagnostics(diags, e.options.lookup) + '\n');
+    if (diags && diags.length > 0) stderr.write(renderDiagnostics(diags, e.options.lookup, compact) + '\n');
     if (verbose && e.cause instanceof Error) stderr.write(`caused by: ${e.cause.stack ?? e.cause.message}\n`);
     return e.exitCode;
   }

@@ -40,7 +40,7 @@ export function sdkStsClient(region: string, settings: StsEndpointSettings): Sts
         if (e instanceof StsError) throw e;
         const err = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
         if (err.$metadata?.httpStatusCode !== undefined && err.name && err.name !== 'Error' && err.name !== 'TimeoutError') {
-          throw new StsError(err.name, err.message ?? err.name, { cause: e, endpoint });
+          throw new StsError(wireCode(err.name), err.message ?? err.name, { cause: e, endpoint });
         }
         const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'ENOTFOUND' ? 'host not found' : (err.message ?? String(e));
         throw new StsError('NetworkingError', why, { cause: e, endpoint });
@@ -49,4 +49,13 @@ export function sdkStsClient(region: string, settings: StsEndpointSettings): Sts
       }
     },
   };
+}
+
+// The SDK names some modeled errors after their class (InvalidIdentityTokenException); STS's documented
+// codes, which users search for, do not have the suffix.
+const SUFFIXED = new Set(['InvalidIdentityToken', 'IDPRejectedClaim', 'IDPCommunicationError', 'MalformedPolicyDocument', 'PackedPolicyTooLarge']);
+
+function wireCode(name: string): string {
+  const bare = name.replace(/Exception$/, '');
+  return SUFFIXED.has(bare) ? bare : name;
 }

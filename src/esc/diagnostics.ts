@@ -67,12 +67,12 @@ export type SourceLookup = (env: string) => { file: string; text: string } | und
  * `aws-sandbox.yaml:7:15: error: unknown property "regoin"; did you mean "region"?`, then the source
  * line and a caret under the column.
  */
-export function renderDiagnostic(d: Diagnostic, lookup?: SourceLookup): string {
+export function renderDiagnostic(d: Diagnostic, lookup?: SourceLookup, compact = false): string {
   const src = lookup?.(d.env);
   const file = d.range?.file ?? src?.file ?? d.env;
   const where = d.range ? `${file}:${d.range.start.line}:${d.range.start.column}` : file;
   const head = `${where}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.summary}`;
-  if (!d.range || !src) return head;
+  if (!d.range || !src || compact) return head;
   const line = src.text.split(/\r?\n/)[d.range.start.line - 1];
   if (line === undefined) return head;
   const gutter = String(d.range.start.line);
@@ -83,12 +83,12 @@ export function renderDiagnostic(d: Diagnostic, lookup?: SourceLookup): string {
   return `${head}\n${pad} |\n${gutter} | ${line}\n${pad} | ${caret}`;
 }
 
-/** Renders every diagnostic, errors first, in document order. */
-export function renderDiagnostics(diags: readonly Diagnostic[], lookup?: SourceLookup): string {
+/** Renders every diagnostic, errors first, in document order; `compact` leaves out the source lines. */
+export function renderDiagnostics(diags: readonly Diagnostic[], lookup?: SourceLookup, compact = false): string {
   const ordered = [...diags].sort((a, b) => {
     if (a.severity !== b.severity) return a.severity === 'error' ? -1 : 1;
     if (a.env !== b.env) return a.env < b.env ? -1 : 1;
     return (a.range?.start.offset ?? 0) - (b.range?.start.offset ?? 0);
   });
-  return ordered.map((d) => renderDiagnostic(d, lookup)).join('\n');
+  return ordered.map((d) => renderDiagnostic(d, lookup, compact)).join('\n');
 }

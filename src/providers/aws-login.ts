@@ -251,7 +251,7 @@ const HINTS: Record<string, string> = {
 function describeStsFailure(role: string, found: FoundToken, e: unknown): string {
   if (e instanceof StsError) {
     if (e.code === 'NetworkingError') return `aws-login: could not reach STS${e.options.endpoint ? ` at ${e.options.endpoint}` : ''} to assume role ${role}: ${e.message}`;
-    const hint = HINTS[e.code] ?? 'see the STS error above';
+    const hint = HINTS[e.code] ?? 'check roleArn and the token';
     // Never echo the token, even if an STS (or a double of it) quotes it back.
     const message = oneLine(e.message).split(found.jwt).join('[token]');
     return `aws-login: STS refused to assume role ${role} with the OIDC token from ${found.source}: ${e.code}: ${message}; ${hint}`;
