@@ -274,35 +274,10 @@ class EvalContext {
         return new Expr(def, { kind: 'object', properties }, base);
       }
       default: {
+        // The builtin's argument expressions are its fields that are AST expressions (they carry a node).
         const args = new Map<string, Expr>();
-        const add = (k: string, e: AstExpr | undefined) => {
-          if (e) args.set(k, this.declare('', e, undefined));
-        };
-        switch (x.kind) {
-          case 'open':
-            add('inputs', x.inputs);
-            break;
-          case 'rotate':
-            add('inputs', x.inputs);
-            add('state', x.state);
-            break;
-          case 'secret':
-            add('plaintext', x.plaintext);
-            break;
-          case 'join':
-            add('delimiter', x.delimiter);
-            add('values', x.values);
-            break;
-          case 'split':
-            add('delimiter', x.delimiter);
-            add('string', x.string);
-            break;
-          case 'validate':
-            add('schema', x.schema);
-            add('value', x.value);
-            break;
-          default:
-            add('arg', x.arg);
+        for (const [k, v] of Object.entries(x)) {
+          if (k !== 'node' && v !== null && typeof v === 'object' && 'node' in v) args.set(k, this.declare('', v as AstExpr, undefined));
         }
         const plaintext = args.get('plaintext');
         if (plaintext) plaintext.secret = true;
@@ -600,19 +575,8 @@ class EvalContext {
         if (!v.unknown) v.repr = marshalGoJson(value.export());
         return v;
       }
-      case 'fromJSON': {
-        const { value: str, ok } = await this.evaluateTyped(args.get('arg'), STRING);
-        if (!ok) return unknown();
-        const v = result();
-        v.combine(str);
-        if (v.unknown) return v;
-        try {
-          return valueFromExported(decodeGoJson(str.repr as string, v.secret), x.def, v.secret);
-        } catch (e) {
-          this.report('builtin', `decoding JSON string: ${(e as Error).message}`, x.def);
-          return unknown();
-        }
-      }
+      case 'fromJSON':
+        return this.stringBuiltin(x, args.get('arg'), 'decoding JSON string', (text, v) => valueFromExported(decodeGoJson(text, v.secret), x.def, v.secret));
       case 'toString': {
         const value = await this.evaluateExpr(args.get('arg')!);
         const s = value.toStringForm();
@@ -621,28 +585,28 @@ class EvalContext {
         v.secret = s.secret;
         return v;
       }
-      case 'toBase64': {
-        const { value: str, ok } = await this.evaluateTyped(args.get('arg'), STRING);
-        if (!ok) return unknown();
-        const v = result();
-        v.combine(str);
-        if (!v.unknown) v.repr = encodeBase64(str.repr as string);
-        return v;
-      }
-      case 'fromBase64': {
-        const { value: str, ok } = await this.evaluateTyped(args.get('arg'), STRING);
-        if (!ok) return unknown();
-        const v = result();
-        v.combine(str);
-        if (v.unknown) return v;
-        try {
-          v.repr = Buffer.from(decodeGoBase64(str.repr as string)).toString('utf8');
-        } catch (e) {
-          this.report('builtin', `decoding base64 string: ${(e as Error).message}`, x.def);
-          return unknown();
-        }
-        return v;
-      }
+      case 'toBase64':
+        return this.stringBuiltin(x, args.get('arg'), 'encoding base64', (text, v) => ((v.repr = encodeBase64(text)), v));
+      case 'fromBase64':
+        return this.stringBuiltin(x, args.get('arg'), 'decoding base64 string', (text, v) => ((v.repr = Buffer.from(decodeGoBase64(text)).toString('utf8')), v));
+    }
+  }
+
+  /**
+   * A builtin of one string argument: the argument is type-checked, an unknown or secret argument makes
+   * the result unknown or secret, and a failure of `apply` is reported as `<failure>: <reason>`.
+   */
+  private async stringBuiltin(x: Expr, arg: Expr | undefined, failure: string, apply: (text: string, result: Value) => Value): Promise<Value> {
+    const { value: str, ok } = await this.evaluateTyped(arg, STRING);
+    if (!ok) return Value.unknown(x.def);
+    const v = new Value(x.def, null);
+    v.combine(str);
+    if (v.unknown) return v;
+    try {
+      return apply(str.repr as string, v);
+    } catch (e) {
+      this.report('builtin', `${failure}: ${(e as Error).message}`, x.def);
+      return Value.unknown(x.def);
     }
   }
 

@@ -104,6 +104,13 @@ interface OidcInputs {
 
 const str = (value: string, secret = false): Exported => ({ value, secret, unknown: false });
 
+/** The output for static credentials: the keys, the secret ones secret. */
+export function staticCredentials(keys: Record<string, string>): Exported {
+  const out: Record<string, Exported> = { accessKeyId: str(keys.accessKeyId!), secretAccessKey: str(keys.secretAccessKey!, true) };
+  if (keys.sessionToken !== undefined) out.sessionToken = str(keys.sessionToken, true);
+  return { value: out, secret: false, unknown: false };
+}
+
 /** Creates the aws-login provider. */
 export function awsLoginProvider(deps: AwsLoginDeps): Provider {
   return {
@@ -111,14 +118,7 @@ export function awsLoginProvider(deps: AwsLoginDeps): Provider {
     open: async (inputs) => {
       const plain = exportedToPlain(inputs) as { static?: Record<string, string>; oidc?: OidcInputs };
       if (!!plain.static === !!plain.oidc) throw new Error('aws-login needs exactly one of "static" or "oidc"');
-      if (plain.static) {
-        const out: Record<string, Exported> = {
-          accessKeyId: str(plain.static.accessKeyId!),
-          secretAccessKey: str(plain.static.secretAccessKey!, true),
-        };
-        if (plain.static.sessionToken !== undefined) out.sessionToken = str(plain.static.sessionToken, true);
-        return { value: out, secret: false, unknown: false };
-      }
+      if (plain.static) return staticCredentials(plain.static);
       const session = await assumeRole(plain.oidc!, deps);
       deps.sessions?.record({ expiration: session.expiration });
       return {

@@ -3,6 +3,7 @@
 
 import type { Decrypter, Provider, ProviderRegistry, Rotator } from '../../src/esc/eval.js';
 import { exportedToPlain, NumberValue, type Exported } from '../../src/esc/value.js';
+import { staticCredentials } from '../../src/providers/aws-login.js';
 
 const identity: Provider = { open: async (inputs) => inputs };
 
@@ -23,14 +24,7 @@ const str = (value: string, secret = false): Exported => ({ value, secret, unkno
 export const fakeAwsLogin: Provider = {
   open: async (inputs) => {
     const plain = exportedToPlain(inputs) as { static?: Record<string, string>; oidc?: { roleArn: string; sessionName: string } };
-    if (plain.static) {
-      const out: Record<string, Exported> = {
-        accessKeyId: str(plain.static.accessKeyId!),
-        secretAccessKey: str(plain.static.secretAccessKey!, true),
-      };
-      if (plain.static.sessionToken !== undefined) out.sessionToken = str(plain.static.sessionToken, true);
-      return { value: out, secret: false, unknown: false };
-    }
+    if (plain.static) return staticCredentials(plain.static);
     if (plain.oidc) {
       return {
         value: {
