@@ -7,6 +7,14 @@ import { decodeYaml, type ObjectEntry, type SyntaxNode } from './esc/syntax.js';
 import type { ProviderRegistry } from './esc/eval.js';
 import type { ProviderSetup } from './providers/registry.js';
 import { getToken } from './use-cases/get-token.js';
+import { parseExecInfo } from './aws/exec-credential.js';
+import { resolveEnvDir } from './env-dir.js';
+import { CredentialCache } from './cache/credential-cache.js';
+import { cacheDir } from './cache/file-store.js';
+import { cacheMode, selectStore } from './cache/select-store.js';
+import { cachingStsClient } from './cache/caching-sts.js';
+import { tokenKey } from './cache/token-key.js';
+import type { StsClient } from './providers/aws-login.js';
 import { projectEnvironment } from './esc/projection.js';
 import { EscKubeError } from './errors.js';
 import { formatDotenv, formatJson, formatShell, formatString, formatYaml, parsePath, selectPath } from './format.js';
@@ -36,14 +44,10 @@ export interface Deps {
   /** The providers available to `fn::open`. */
   providers: (setup: ProviderSetup) => ProviderRegistry;
   version: string;
+  platform: NodeJS.Platform;
 }
 
-/** Resolves the environment store directory: --env-dir, $ESC_KUBE_ENV_DIR, $XDG_CONFIG_HOME/esc-kube/environments. */
-export function resolveEnvDir(flag: string | undefined, environ: Environ, cwd: string, homedir: string): string {
-  const raw = flag ?? environ.ESC_KUBE_ENV_DIR ?? `${environ.XDG_CONFIG_HOME || `${homedir}/.config`}/esc-kube/environments`;
-  const abs = raw.startsWith('/') ? raw : `${cwd}/${raw}`;
-  return abs.replace(/\/+$/, '').replace(/\/\.(?=\/|$)/g, '') || '/';
-}
+export { resolveEnvDir };
 
 const FORMATS = ['json', 'yaml', 'dotenv', 'shell', 'string'] as const;
 
@@ -62,20 +66,29 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .exitOverride()
     .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) });
 
-  const context = (sessions?: Date[]) => {
-    const opts = program.opts<{ envDir?: string }>();
-    const dir = resolveEnvDir(opts.envDir, deps.environ, deps.cwd, deps.homedir);
-    const store = new LocalEnvironmentStore(dir, deps.fs);
+  const envDir = () => resolveEnvDir(program.opts<{ envDir?: string }>().envDir, deps.environ, deps.cwd, deps.homedir);
+  const context = (sessions?: Date[], wrapSts?: (sts: StsClient, endpoint: string) => StsClient) => {
+    const store = new LocalEnvironmentStore(envDir(), deps.fs);
     const user = deps.environ.USER ?? deps.environ.LOGNAME ?? 'unknown';
     const providers = deps.providers({
       environ: deps.environ,
       now: deps.now,
       ...(sessions ? { sessions: { record: (s: { expiration: Date }) => sessions.push(s.expiration) } } : {}),
+      ...(wrapSts ? { wrapSts } : {}),
     });
     return { store, providers, context: { pulumi: { user: { id: user, login: user } } } };
   };
-  const open = async (name: string, sessions?: Date[]): Promise<OpenedEnvironment> => {
-    const env = await openEnvironment(name, context(sessions));
+  /** The credential cache for --cache / $ESC_KUBE_CACHE, or undefined for none. */
+  const credentialCache = (flag: string | undefined): CredentialCache | undefined => {
+    const mode = cacheMode(flag, deps.environ);
+    if (typeof mode !== 'string') throw new EscKubeError('usage', mode.error);
+    if (mode === 'none') return undefined;
+    const dir = cacheDir(deps.environ, deps.homedir);
+    const store = selectStore({ mode, dir, environ: deps.environ, platform: deps.platform, notice: (m) => deps.stderr.write(`esc-kube: ${m}\n`) });
+    return new CredentialCache(store, dir, deps.now);
+  };
+  const open = async (name: string, sessions?: Date[], wrapSts?: (sts: StsClient, endpoint: string) => StsClient): Promise<OpenedEnvironment> => {
+    const env = await openEnvironment(name, context(sessions, wrapSts));
     printWarnings(env, deps.stderr, compact);
     requireNoErrors(env);
     requireValues(env);
@@ -157,6 +170,29 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
       if (errors > 0) exitCode = 1;
     });
 
+  const cache = program.command('cache').description('the credential cache (tokens and STS sessions in the OS keychain or in files)');
+  cache
+    .command('ls')
+    .description('list cached entries: key, kind, environment, cluster, expiry and store (never a secret)')
+    .option('--cache <mode>', 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)')
+    .action(async (opts: { cache?: string }) => {
+      const c = credentialCache(opts.cache);
+      if (!c) return;
+      const rows = (await c.list()).map((m) => [m.key, m.kind, m.env ?? '-', m.kind === 'token' ? (m.cluster ?? '-') : (m.role ?? '-'), m.region ?? '-', m.expires, m.store]);
+      deps.stdout.write(table([['KEY', 'KIND', 'ENVIRONMENT', 'CLUSTER/ROLE', 'REGION', 'EXPIRES', 'STORE'], ...rows]));
+    });
+  cache
+    .command('clear')
+    .description('remove cached tokens and sessions (all, or those of one environment)')
+    .option('--env <env>', 'only the entries made for this environment')
+    .option('--cache <mode>', 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)')
+    .action(async (opts: { env?: string; cache?: string }) => {
+      const c = credentialCache(opts.cache);
+      if (!c) return;
+      const n = await c.clear(opts.env === undefined ? undefined : (m) => m.env === opts.env);
+      deps.stderr.write(`esc-kube: removed ${n} cache entr${n === 1 ? 'y' : 'ies'}\n`);
+    });
+
   program
     .command('token')
     .description('print an ExecCredential with an EKS token, for a kubeconfig exec entry (kubectl runs this)')
@@ -166,8 +202,40 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .option('--region <region>', 'AWS region (default: the environment\'s AWS_REGION, AWS_DEFAULT_REGION or pulumiConfig aws:region)')
     .option('--credentials <path>', 'path of a credentials object in the environment, e.g. aws.login (default: its AWS_* environmentVariables)')
     .option('--sts-host <host>', 'STS host named in the token (default: the standard host of the region)')
-    .action(async (opts: { env?: string; cluster?: string; clusterId?: string; region?: string; credentials?: string; stsHost?: string }) => {
+    .option('--cache <mode>', 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)')
+    .option('--refresh', 'skip the cache, then update it')
+    .action(async (opts: { env?: string; cluster?: string; clusterId?: string; region?: string; credentials?: string; stsHost?: string; cache?: string; refresh?: boolean }) => {
       compact = true;
+      const c = credentialCache(opts.cache);
+      const refresh = opts.refresh ?? false;
+      const info = (() => {
+        try {
+          return parseExecInfo(deps.environ.KUBERNETES_EXEC_INFO).clusterConfig;
+        } catch {
+          return undefined;
+        }
+      })();
+      const ext = (k: string) => (typeof info?.[k] === 'string' && info[k] !== '' ? (info[k] as string) : undefined);
+      const envName = opts.env ?? ext('env');
+      const clusterId = opts.clusterId ?? opts.cluster ?? ext('clusterId') ?? ext('cluster');
+      const region = opts.region ?? ext('region');
+      const tokenCache =
+        c && envName && clusterId
+          ? {
+              cache: c,
+              refresh,
+              key: tokenKey({
+                envName,
+                envDir: envDir(),
+                clusterId,
+                ...(region ? { region } : {}),
+                ...(opts.credentials ? { credentialsPath: opts.credentials } : {}),
+                ...(opts.stsHost ? { stsHost: opts.stsHost } : {}),
+                environ: deps.environ,
+              }),
+            }
+          : undefined;
+      const wrapSts = c && envName ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, c, { endpoint, refresh, env: envName }) : undefined;
       const result = await getToken(
         {
           ...(opts.env ? { env: opts.env } : {}),
@@ -183,9 +251,10 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
           warn: (m) => deps.stderr.write(`esc-kube: warning: ${m}\n`),
           open: async (name) => {
             const sessionExpirations: Date[] = [];
-            const env = await open(name, sessionExpirations);
+            const env = await open(name, sessionExpirations, wrapSts);
             return { env, sessionExpirations };
           },
+          ...(tokenCache ? { tokenCache } : {}),
         },
       );
       deps.stdout.write(result.json + '\n');
@@ -197,6 +266,12 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   } catch (e) {
     return reportError(e, deps.stderr, verbose, compact);
   }
+}
+
+/** Formats rows as left-aligned columns. */
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 2))).join('') + '\n').join('');
 }
 
 function select(env: OpenedEnvironment, path: string) {

@@ -1,34 +1,31 @@
-// The composition root: the only module that touches `process`, the clock, the file system and the
-// network directly. It builds the real adapters and hands them to the CLI.
+// The composition root: the only code that touches `process` directly. It keeps the warm path of
+// `esc-kube token` small: a cache hit is answered by fast-token.js before the CLI framework, the YAML
+// parser, the AWS SDK or the signer are loaded; everything else loads the full CLI.
 
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
-import { runCli, type Deps, type Environ } from './cli.js';
-import { processRunner } from './adapters/process-runner.js';
-import { privateFiles } from './adapters/private-files.js';
-import { realProviders } from './providers/registry.js';
-import { VERSION } from './version.js';
-
-/** Builds the real dependencies from the running process. */
-export function processDeps(): Deps {
-  // kubectl shows everything a plugin writes to stderr; the AWS SDK's Node-version notice is noise there.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    environ: process.env as Environ,
-    cwd: process.cwd(),
-    homedir: homedir(),
-    fs: { stat, readFile, readdir: (p) => readdir(p, { withFileTypes: true }) },
-    runner: processRunner(process),
-    files: privateFiles(tmpdir()),
-    now: () => new Date(),
-    providers: realProviders,
-    version: VERSION,
-  };
-}
+import type { Deps } from './cli.js';
 
 /** Runs esc-kube with the given arguments; returns the exit status. */
-export async function main(argv: readonly string[], deps: Deps = processDeps()): Promise<number> {
-  return runCli(argv, deps);
+export async function main(argv: readonly string[], deps?: Deps): Promise<number> {
+  // kubectl shows everything a plugin writes to stderr; the AWS SDK's Node-version notice is noise there.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  if (!deps && argv[0] === 'token') {
+    const { cachedToken } = await import('./fast-token.js');
+    const served = await cachedToken(argv, {
+      environ: process.env,
+      cwd: process.cwd(),
+      platform: process.platform,
+      now: () => new Date(),
+      stdout: process.stdout,
+      stderr: process.stderr,
+    }).catch(() => undefined);
+    if (served !== undefined) return served;
+  }
+  const [{ runCli }, { processDeps }] = await Promise.all([import('./cli.js'), import('./process-deps.js')]);
+  return runCli(argv, deps ?? processDeps());
+}
+
+/** True when a keychain call was given up on and still occupies the thread pool (see bin/esc-kube). */
+export async function abandonedWork(): Promise<boolean> {
+  const { hasAbandonedWork } = await import('./cache/keychain.js');
+  return hasAbandonedWork();
 }

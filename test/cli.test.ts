@@ -6,7 +6,7 @@ import { resolveEnvDir, runCli, type Deps } from '../src/cli.js';
 import { fakeRegistry } from './fakes/providers.js';
 import { FakeFs } from './fakes/fs.js';
 
-function deps(files: Record<string, string>, environ: Record<string, string> = {}) {
+function deps(files: Record<string, string>, environ: Record<string, string> = { ESC_KUBE_CACHE: 'none' }) {
   const out = { stdout: '', stderr: '' };
   const d: Deps = {
     stdout: { write: (s: string) => (out.stdout += s) },
@@ -20,6 +20,7 @@ function deps(files: Record<string, string>, environ: Record<string, string> = {
     now: () => new Date('2026-01-01T00:00:00Z'),
     providers: () => fakeRegistry(['test']),
     version: '9.9.9',
+    platform: 'linux',
   };
   return { d, out };
 }

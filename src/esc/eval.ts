@@ -52,6 +52,8 @@ export interface EnvironmentSource {
   text: string;
   /** The file (or URL) it came from, for diagnostics. */
   file?: string;
+  /** The SHA-256 (hex) of the bytes read, when they came from a file (cache entries are checked against it). */
+  digest?: string;
   decrypter?: Decrypter;
 }
 

@@ -1,26 +1,30 @@
 // The providers that `fn::open::<name>` can use in esc-kube, wired to their real adapters.
 
 import { readFile } from 'node:fs/promises';
-import { stsEndpointSettings } from '../aws/endpoints.js';
+import { stsEndpointSettings, stsEndpointUrl } from '../aws/endpoints.js';
 import type { Provider, ProviderRegistry } from '../esc/eval.js';
 import { sdkStsClient } from '../adapters/sts-client.js';
-import { awsLoginProvider, type SessionLog } from './aws-login.js';
+import { awsLoginProvider, type SessionLog, type StsClient } from './aws-login.js';
 
 /** What providers are built from. */
 export interface ProviderSetup {
   environ: Readonly<Record<string, string | undefined>>;
   now: () => Date;
   sessions?: SessionLog;
+  /** Wraps the STS client (the session tier of the cache); `endpoint` identifies where calls go. */
+  wrapSts?: (sts: StsClient, endpoint: string) => StsClient;
 }
 
 /** The real provider registry. */
 export function realProviders(setup: ProviderSetup): ProviderRegistry {
   const region = setup.environ.AWS_REGION || setup.environ.AWS_DEFAULT_REGION || 'us-east-1';
+  const settings = stsEndpointSettings(setup.environ);
+  const sts = sdkStsClient(region, settings);
   const providers = new Map<string, Provider>([
     [
       'aws-login',
       awsLoginProvider({
-        sts: sdkStsClient(region, stsEndpointSettings(setup.environ)),
+        sts: setup.wrapSts ? setup.wrapSts(sts, stsEndpointUrl(region, settings)) : sts,
         environ: setup.environ,
         readFile: (p) => readFile(p, 'utf8'),
         fetch: globalThis.fetch,

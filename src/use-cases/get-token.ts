@@ -9,6 +9,7 @@ import { NumberValue, type Exported } from '../esc/value.js';
 import { EscKubeError } from '../errors.js';
 import { parsePath, selectPath } from '../format.js';
 import type { OpenedEnvironment } from './open-environment.js';
+import { CACHE_FORMAT, type CredentialCache } from '../cache/credential-cache.js';
 
 /** What `esc-kube token` was asked for (flags win over the cluster's exec extension). */
 export interface GetTokenInput {
@@ -20,8 +21,18 @@ export interface GetTokenInput {
   stsHost?: string;
 }
 
+/** The token tier for this request: where to look and store, under which key. */
+export interface TokenCacheAccess {
+  cache: CredentialCache;
+  key: string;
+  /** Skip reading (the entry is still replaced). */
+  refresh: boolean;
+}
+
 /** What the use case needs from the outside world. */
 export interface GetTokenDeps {
+  /** The token tier, when caching is on. */
+  tokenCache?: TokenCacheAccess;
   environ: Readonly<Record<string, string | undefined>>;
   now: () => Date;
   /** Opens an environment (already checked for errors) and reports the STS sessions it opened. */
@@ -40,8 +51,40 @@ export interface TokenResult {
   clusterId: string;
 }
 
-/** Builds the ExecCredential. */
+/** Builds the ExecCredential: from the token tier when it has a fresh entry, else anew (one process at a time per key). */
 export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promise<TokenResult> {
+  const tc = deps.tokenCache;
+  if (!tc) return makeToken(input, deps);
+  const fromCache = async () => {
+    const e = await tc.cache.getToken(tc.key);
+    if (!e) return undefined;
+    const { apiVersion } = parseExecInfo(deps.environ.KUBERNETES_EXEC_INFO);
+    const expiration = new Date(e.expiration);
+    return { json: execCredentialJson(apiVersion, e.token, expiration), apiVersion, token: e.token, expiration, region: '', clusterId: '' };
+  };
+  if (!tc.refresh) {
+    const hit = await fromCache();
+    if (hit) return hit;
+  }
+  const held = await tc.cache.lock(tc.key);
+  try {
+    if (held.waited && !tc.refresh) {
+      const hit = await fromCache();
+      if (hit) return hit;
+    }
+    const result = await makeToken(input, deps);
+    await tc.cache.put(
+      tc.key,
+      { v: CACHE_FORMAT, token: result.token, expiration: result.expiration.toISOString(), files: result.files },
+      { kind: 'token', env: result.env, cluster: result.clusterId, region: result.region },
+    );
+    return result;
+  } finally {
+    await held.release();
+  }
+}
+
+async function makeToken(input: GetTokenInput, deps: GetTokenDeps): Promise<TokenResult & { files: { path: string; sha256: string }[]; env: string }> {
   let info;
   try {
     info = parseExecInfo(deps.environ.KUBERNETES_EXEC_INFO);
@@ -77,7 +120,8 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
     if (bound < expiration) expiration = bound;
   }
   if (expiration < now) expiration = now;
-  return { json: execCredentialJson(info.apiVersion, token, expiration), apiVersion: info.apiVersion, token, expiration, region, clusterId };
+  const files = [...env.sources.values()].filter((s) => s.file && s.digest).map((s) => ({ path: s.file!, sha256: s.digest! }));
+  return { json: execCredentialJson(info.apiVersion, token, expiration), apiVersion: info.apiVersion, token, expiration, region, clusterId, files, env: env.name };
 }
 
 function text(e: Exported | undefined): string | undefined {

@@ -1,0 +1,160 @@
+// The credential cache: two tiers over one Keychain.
+//   - token tier: the EKS token, served while at least 2 minutes of it remain, and only while every
+//     environment file it was made from is unchanged (their SHA-256 is kept with the entry);
+//   - session tier: STS credentials from aws-login oidc, reused while at least 5 minutes remain.
+// Damaged, truncated or old-format entries are misses, never failures. Non-secret metadata for
+// `cache ls` sits in the cache directory beside the lock files.
+
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { acquireLock, DEFAULT_LOCK_OPTIONS, type Held, type LockOptions } from './file-lock.js';
+import { ensurePrivateDir, listCacheFiles, readIfExists, writePrivateFile } from './file-store.js';
+import type { Keychain } from './keychain.js';
+
+/** Bump when the entry format changes: older entries then read as misses. */
+export const CACHE_FORMAT = 1;
+/** A token is served while at least this much of it remains. */
+export const TOKEN_MIN_REMAINING_MS = 2 * 60_000;
+/** An STS session is reused while at least this much of it remains. */
+export const SESSION_MIN_REMAINING_MS = 5 * 60_000;
+
+/** A cached token and the files it was made from. */
+export interface TokenEntry {
+  v: number;
+  token: string;
+  expiration: string;
+  files: { path: string; sha256: string }[];
+}
+
+/** Cached STS credentials. */
+export interface SessionEntry {
+  v: number;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: string;
+}
+
+/** What `cache ls` shows of an entry: never a secret. */
+export interface CacheMeta {
+  key: string;
+  kind: 'token' | 'session';
+  env?: string;
+  cluster?: string;
+  region?: string;
+  role?: string;
+  expires: string;
+  store: string;
+}
+
+/** A stable key from the things that decide an entry: "t-" or "s-" and 32 hex digits. */
+export function cacheKey(kind: 'token' | 'session', parts: readonly unknown[]): string {
+  return `${kind === 'token' ? 't' : 's'}-${createHash('sha256').update(JSON.stringify([CACHE_FORMAT, ...parts])).digest('hex').slice(0, 32)}`;
+}
+
+/** The SHA-256 of a file's bytes, or undefined when it cannot be read. */
+export async function fileDigest(path: string): Promise<string | undefined> {
+  try {
+    return createHash('sha256').update(await readFile(path)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+function parse<T>(raw: string | undefined, valid: (o: Record<string, unknown>) => boolean): T | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const o = JSON.parse(raw) as Record<string, unknown>;
+    return o && typeof o === 'object' && o.v === CACHE_FORMAT && valid(o) ? (o as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isString = (x: unknown): x is string => typeof x === 'string' && x !== '';
+const validDate = (x: unknown) => isString(x) && !Number.isNaN(Date.parse(x));
+
+/** The two-tier cache over a keychain, with locks and metadata in a directory. */
+export class CredentialCache {
+  constructor(
+    readonly store: Keychain,
+    readonly dir: string,
+    private readonly now: () => Date,
+    private readonly lockOptions: LockOptions = DEFAULT_LOCK_OPTIONS,
+  ) {}
+
+  /** A token with at least 2 minutes left whose files are unchanged, or undefined. */
+  async getToken(key: string): Promise<TokenEntry | undefined> {
+    const e = parse<TokenEntry>(await this.safeGet(key), (o) => isString(o.token) && validDate(o.expiration) && Array.isArray(o.files));
+    if (!e || Date.parse(e.expiration) - this.now().getTime() < TOKEN_MIN_REMAINING_MS) return undefined;
+    for (const f of e.files) {
+      if (!f || typeof f.path !== 'string' || (await fileDigest(f.path)) !== f.sha256) return undefined;
+    }
+    return e;
+  }
+
+  /** STS credentials with at least 5 minutes left, or undefined. */
+  async getSession(key: string): Promise<SessionEntry | undefined> {
+    const e = parse<SessionEntry>(await this.safeGet(key), (o) => isString(o.accessKeyId) && isString(o.secretAccessKey) && isString(o.sessionToken) && validDate(o.expiration));
+    if (!e || Date.parse(e.expiration) - this.now().getTime() < SESSION_MIN_REMAINING_MS) return undefined;
+    return e;
+  }
+
+  /** Stores an entry and its metadata. A failure to store is not an error: the caller has its answer. */
+  async put(key: string, entry: TokenEntry | SessionEntry, meta: Omit<CacheMeta, 'key' | 'store' | 'expires'>): Promise<void> {
+    try {
+      await this.store.set(key, JSON.stringify(entry));
+      await ensurePrivateDir(this.dir);
+      const full: CacheMeta = { key, ...meta, expires: entry.expiration, store: this.store.kind };
+      await writePrivateFile(join(this.dir, `${key}.meta`), JSON.stringify(full));
+    } catch {
+      // A cache that cannot be written only costs the next call a miss.
+    }
+  }
+
+  /** Takes the single-flight lock for a key (a lock file beside the data). */
+  async lock(key: string): Promise<Held> {
+    try {
+      await ensurePrivateDir(this.dir);
+      return await acquireLock(join(this.dir, `${key}.lock`), this.lockOptions);
+    } catch {
+      return { acquired: false, waited: false, release: async () => {} };
+    }
+  }
+
+  /** The metadata of every entry, soonest expiry first. */
+  async list(): Promise<CacheMeta[]> {
+    const out: CacheMeta[] = [];
+    for (const f of await listCacheFiles(this.dir)) {
+      if (!f.endsWith('.meta')) continue;
+      try {
+        const m = JSON.parse((await readIfExists(join(this.dir, f))) ?? 'null') as CacheMeta | null;
+        if (m && isString(m.key) && (m.kind === 'token' || m.kind === 'session') && isString(m.expires)) out.push(m);
+      } catch {
+        // A damaged metadata file is skipped.
+      }
+    }
+    return out.sort((a, b) => a.expires.localeCompare(b.expires));
+  }
+
+  /** Removes entries (all, or those of one environment); returns how many. */
+  async clear(filter: (m: CacheMeta) => boolean = () => true): Promise<number> {
+    let n = 0;
+    for (const m of await this.list()) {
+      if (!filter(m)) continue;
+      await this.store.delete(m.key).catch(() => undefined);
+      await rm(join(this.dir, `${m.key}.meta`), { force: true });
+      n++;
+    }
+    return n;
+  }
+
+  private async safeGet(key: string): Promise<string | undefined> {
+    try {
+      return await this.store.get(key);
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+// A lock per cache key across processes: a lock file created exclusively (O_EXCL) beside the data,
+// holding the owner's pid and start time (never any data). Waiters poll with a bounded wait; a lock
+// whose owner is gone (killed) or that is older than the longest reasonable hold is taken over.
+
+import { open, readFile, rm, stat } from 'node:fs/promises';
+
+/** Lock settings. */
+export interface LockOptions {
+  /** How long to wait for another process before going on without the lock. */
+  waitMs: number;
+  /** A lock held longer than this is considered abandoned. */
+  staleMs: number;
+  now: () => number;
+  /** True when a process with this pid exists. */
+  isAlive: (pid: number) => boolean;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** True when a process exists (signal 0 checks without sending anything). */
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The default options: wait up to 10 s, take over after 60 s. */
+export const DEFAULT_LOCK_OPTIONS: LockOptions = {
+  waitMs: 10_000,
+  staleMs: 60_000,
+  now: () => Date.now(),
+  isAlive: processIsAlive,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
+
+/** The result of taking a lock: whether it was acquired (false after the bounded wait) and a release. */
+export interface Held {
+  acquired: boolean;
+  /** True when another process held the lock while we waited (it may have filled the cache). */
+  waited: boolean;
+  release(): Promise<void>;
+}
+
+/** Takes the lock at `path`, waiting for another holder up to `waitMs`. */
+export async function acquireLock(path: string, opts: LockOptions = DEFAULT_LOCK_OPTIONS): Promise<Held> {
+  const started = opts.now();
+  let waited = false;
+  let delay = 10;
+  for (;;) {
+    try {
+      const fh = await open(path, 'wx', 0o600);
+      await fh.writeFile(JSON.stringify({ pid: process.pid, at: opts.now() }));
+      await fh.close();
+      return { acquired: true, waited, release: () => rm(path, { force: true }) };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    if (await isStale(path, opts)) {
+      await rm(path, { force: true });
+      continue;
+    }
+    if (opts.now() - started >= opts.waitMs) return { acquired: false, waited: true, release: async () => {} };
+    waited = true;
+    await opts.sleep(delay);
+    delay = Math.min(100, Math.round(delay * 1.5));
+  }
+}
+
+async function isStale(path: string, opts: LockOptions): Promise<boolean> {
+  let holder: { pid?: unknown; at?: unknown };
+  try {
+    holder = JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown; at?: unknown };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    // Being written this instant, or garbage: garbage that has sat for two seconds is taken over.
+    const info = await stat(path).catch(() => undefined);
+    return info !== undefined && opts.now() - info.mtimeMs > 2000;
+  }
+  if (typeof holder.pid === 'number' && !opts.isAlive(holder.pid)) return true;
+  if (typeof holder.at === 'number' && opts.now() - holder.at > opts.staleMs) return true;
+  return false;
+}

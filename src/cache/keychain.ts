@@ -1,0 +1,88 @@
+// The store behind the credential cache: one small interface, with adapters for the OS keychain
+// (@napi-rs/keyring by default, keytar on request) and a file store. A keychain that fails or does not
+// answer within the time limit is never fatal: callers fall back to the file store or to no cache.
+
+/** A place to keep cache entries (secret JSON strings) by key. */
+export interface Keychain {
+  /** "keychain" for an OS keychain, "file" for the file store. */
+  readonly kind: 'keychain' | 'file';
+  /** A name for messages and `cache ls`. */
+  readonly label: string;
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** The service name entries are stored under in the OS keychain. */
+export const KEYCHAIN_SERVICE = 'esc-kube';
+
+/** Thrown when a keychain does not answer in time. */
+export class KeychainTimeout extends Error {}
+
+let abandoned = 0;
+
+/**
+ * True when a keychain call was given up on. Native keychain calls run on Node's thread pool and cannot
+ * be cancelled; one that never returns keeps the process alive, so the entry point exits explicitly.
+ */
+export function hasAbandonedWork(): boolean {
+  return abandoned > 0;
+}
+
+/** Races an operation against a time limit. */
+export async function withTimeout<T>(op: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abandoned++;
+      reject(new KeychainTimeout(`${what} did not answer within ${ms / 1000} s`));
+    }, ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([op, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The OS keychain through @napi-rs/keyring (maintained, prebuilt, gives up quickly on a hung daemon). */
+export async function napiKeychain(): Promise<Keychain> {
+  const { AsyncEntry } = await import('@napi-rs/keyring');
+  const entry = (key: string) => new AsyncEntry(KEYCHAIN_SERVICE, key);
+  return {
+    kind: 'keychain',
+    label: 'keychain (@napi-rs/keyring)',
+    get: async (key) => (await entry(key).getPassword()) ?? undefined,
+    set: async (key, value) => {
+      await entry(key).setPassword(value);
+    },
+    delete: async (key) => {
+      await entry(key).deleteCredential();
+    },
+  };
+}
+
+/**
+ * The OS keychain through keytar (archived in 2022; blocks up to 50 s against a hung daemon, so it is
+ * not the default). Its findCredentials is never called: it crashes on items without an account.
+ */
+export async function keytarKeychain(): Promise<Keychain> {
+  const mod = (await import('keytar')) as unknown as { default?: KeytarApi } & KeytarApi;
+  const keytar = mod.default ?? mod;
+  return {
+    kind: 'keychain',
+    label: 'keychain (keytar)',
+    get: async (key) => (await keytar.getPassword(KEYCHAIN_SERVICE, key)) ?? undefined,
+    set: (key, value) => keytar.setPassword(KEYCHAIN_SERVICE, key, value),
+    delete: async (key) => {
+      await keytar.deletePassword(KEYCHAIN_SERVICE, key);
+    },
+  };
+}
+
+interface KeytarApi {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+}

@@ -1,0 +1,121 @@
+// Choosing where the cache lives: --cache keychain|file|none (or $ESC_KUBE_CACHE), keychain by default.
+// A keychain that is absent, locked, failing or slower than 2 s falls back to the file store for the
+// rest of the call, with a one-line notice the first time it happens on this machine.
+
+import { join } from 'node:path';
+import { fileKeychain, ensurePrivateDir, readIfExists, writePrivateFile } from './file-store.js';
+import { keytarKeychain, napiKeychain, withTimeout, type Keychain } from './keychain.js';
+
+/** Where to cache. */
+export type CacheMode = 'keychain' | 'file' | 'none';
+
+/** How long a keychain may take to answer before the file store is used. */
+export const KEYCHAIN_TIMEOUT_MS = 2000;
+
+/** Reads the cache mode from the flag or $ESC_KUBE_CACHE; undefined with an error message when invalid. */
+export function cacheMode(flag: string | undefined, environ: Readonly<Record<string, string | undefined>>): CacheMode | { error: string } {
+  const raw = flag ?? environ.ESC_KUBE_CACHE ?? 'keychain';
+  if (raw === 'keychain' || raw === 'file' || raw === 'none') return raw;
+  return { error: `invalid cache mode ${JSON.stringify(raw)}${flag === undefined ? ' in $ESC_KUBE_CACHE' : ''}: expected keychain, file or none` };
+}
+
+/** What store selection needs. */
+export interface StoreSetup {
+  mode: Exclude<CacheMode, 'none'>;
+  dir: string;
+  environ: Readonly<Record<string, string | undefined>>;
+  platform: NodeJS.Platform;
+  /** Receives the one-line notice about falling back to files. */
+  notice: (message: string) => void;
+  timeoutMs?: number;
+}
+
+// One store per process and setting: a keychain found hung by the fast path is not waited for again.
+const chosen = new Map<string, Keychain>();
+
+/** The keychain to use: the OS keychain with the file store behind it, or the file store alone. */
+export function selectStore(setup: StoreSetup): Keychain {
+  const id = `${setup.mode}|${setup.dir}|${setup.environ.ESC_KUBE_KEYCHAIN ?? ''}|${setup.environ.DBUS_SESSION_BUS_ADDRESS ?? ''}`;
+  let store = chosen.get(id);
+  if (!store) chosen.set(id, (store = chooseStore(setup)));
+  return store;
+}
+
+function chooseStore(setup: StoreSetup): Keychain {
+  const files = fileKeychain(setup.dir);
+  if (setup.mode === 'file') return files;
+  if (setup.platform === 'linux' && !setup.environ.DBUS_SESSION_BUS_ADDRESS) {
+    return fallbackNow(files, setup, 'no D-Bus session bus ($DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service');
+  }
+  const open = setup.environ.ESC_KUBE_KEYCHAIN === 'keytar' ? keytarKeychain : napiKeychain;
+  return resilientKeychain(open, files, setup);
+}
+
+function fallbackNow(files: Keychain, setup: StoreSetup, why: string): Keychain {
+  let told = false;
+  const tell = async () => {
+    if (told) return;
+    told = true;
+    await noticeOnce(setup, why);
+  };
+  return {
+    kind: files.kind,
+    label: files.label,
+    get: (k) => files.get(k),
+    set: async (k, v) => {
+      await tell();
+      await files.set(k, v);
+    },
+    delete: (k) => files.delete(k),
+  };
+}
+
+/** Tries the keychain for each operation until it fails once; from then on uses the file store. */
+export function resilientKeychain(open: () => Promise<Keychain>, files: Keychain, setup: StoreSetup): Keychain {
+  const timeoutMs = setup.timeoutMs ?? KEYCHAIN_TIMEOUT_MS;
+  let primary: Promise<Keychain> | undefined;
+  let primaryLabel = 'keychain';
+  let broken = false;
+  const store: Keychain = {
+    get kind() {
+      return broken ? files.kind : 'keychain';
+    },
+    get label() {
+      return broken ? files.label : primaryLabel;
+    },
+    get: (k) => attempt((s) => s.get(k), () => files.get(k)),
+    set: (k, v) => attempt((s) => s.set(k, v), () => files.set(k, v)),
+    delete: async (k) => {
+      await files.delete(k);
+      await attempt((s) => s.delete(k), async () => undefined);
+    },
+  };
+  async function attempt<T>(op: (s: Keychain) => Promise<T>, fallback: () => Promise<T>): Promise<T> {
+    if (!broken) {
+      try {
+        primary ??= open();
+        const s = await withTimeout(primary, timeoutMs, 'the OS keychain');
+        primaryLabel = s.label;
+        return await withTimeout(op(s), timeoutMs, 'the OS keychain');
+      } catch (e) {
+        broken = true;
+        await noticeOnce(setup, `the OS keychain failed (${(e as Error).message.split('\n')[0]})`);
+      }
+    }
+    return fallback();
+  }
+  return store;
+}
+
+/** Prints the file-store notice unless it was printed before on this machine (a marker file remembers). */
+async function noticeOnce(setup: StoreSetup, why: string): Promise<void> {
+  const marker = join(setup.dir, 'file-store-notice');
+  try {
+    if ((await readIfExists(marker)) !== undefined) return;
+    await ensurePrivateDir(setup.dir);
+    await writePrivateFile(marker, `${why}\n`);
+  } catch {
+    // Without a marker the notice may repeat; that is all.
+  }
+  setup.notice(`note: ${why}; caching credentials in files under ${setup.dir} (mode 0600) instead (choose with --cache keychain|file|none)`);
+}

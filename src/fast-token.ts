@@ -1,0 +1,80 @@
+// The warm path of `esc-kube token`: answer from the token tier of the cache without loading the
+// CLI framework, the YAML parser, the AWS SDK or the signer. Anything it does not handle (a miss,
+// --refresh, an unknown flag, a malformed request) falls through to the full command, which reports
+// errors properly.
+
+import { homedir } from 'node:os';
+import { execCredentialJson, parseExecInfo } from './aws/exec-credential.js';
+import { CredentialCache } from './cache/credential-cache.js';
+import { cacheDir } from './cache/file-store.js';
+import { cacheMode, selectStore } from './cache/select-store.js';
+import { tokenKey } from './cache/token-key.js';
+import { resolveEnvDir } from './env-dir.js';
+
+const VALUE_FLAGS = new Set(['--env', '--cluster', '--cluster-id', '--region', '--credentials', '--sts-host', '--env-dir', '--cache']);
+
+/** Parses `token` flags; undefined for anything the fast path leaves to the full CLI. */
+export function parseTokenArgs(argv: readonly string[]): Record<string, string> | undefined {
+  if (argv[0] !== 'token') return undefined;
+  const flags: Record<string, string> = {};
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!VALUE_FLAGS.has(name) || name in flags) return undefined;
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '') return undefined;
+    flags[name] = value;
+  }
+  return flags;
+}
+
+/** What the fast path reads from the process. */
+export interface FastTokenContext {
+  environ: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  platform: NodeJS.Platform;
+  now: () => Date;
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+}
+
+/** Serves a cached token; resolves 0 when it answered, undefined when the full command must run. */
+export async function cachedToken(argv: readonly string[], ctx: FastTokenContext): Promise<number | undefined> {
+  const flags = parseTokenArgs(argv);
+  if (!flags) return undefined;
+  const mode = cacheMode(flags['--cache'], ctx.environ);
+  if (typeof mode !== 'string' || mode === 'none') return undefined;
+  let info;
+  try {
+    info = parseExecInfo(ctx.environ.KUBERNETES_EXEC_INFO);
+  } catch {
+    return undefined;
+  }
+  const ext = (k: string) => {
+    const v = info.clusterConfig?.[k];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const envName = flags['--env'] ?? ext('env');
+  const clusterId = flags['--cluster-id'] ?? flags['--cluster'] ?? ext('clusterId') ?? ext('cluster');
+  if (!envName || !clusterId) return undefined;
+  const region = flags['--region'] ?? ext('region');
+  const home = homedir();
+  const key = tokenKey({
+    envName,
+    envDir: resolveEnvDir(flags['--env-dir'], ctx.environ, ctx.cwd, home),
+    clusterId,
+    ...(region ? { region } : {}),
+    ...(flags['--credentials'] ? { credentialsPath: flags['--credentials'] } : {}),
+    ...(flags['--sts-host'] ? { stsHost: flags['--sts-host'] } : {}),
+    environ: ctx.environ,
+  });
+  const dir = cacheDir(ctx.environ, home);
+  // No notice here: a miss falls through to the full command, which stores and tells.
+  const store = selectStore({ mode, dir, environ: ctx.environ, platform: ctx.platform, notice: () => {} });
+  const entry = await new CredentialCache(store, dir, ctx.now).getToken(key);
+  if (!entry) return undefined;
+  if (info.warning) ctx.stderr.write(`esc-kube: warning: ${info.warning}\n`);
+  ctx.stdout.write(execCredentialJson(info.apiVersion, entry.token, new Date(entry.expiration)) + '\n');
+  return 0;
+}

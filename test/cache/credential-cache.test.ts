@@ -1,0 +1,184 @@
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CACHE_FORMAT, CredentialCache, cacheKey, fileDigest } from '../../src/cache/credential-cache.js';
+import { acquireLock, DEFAULT_LOCK_OPTIONS } from '../../src/cache/file-lock.js';
+import { fileKeychain } from '../../src/cache/file-store.js';
+import { cacheMode, resilientKeychain } from '../../src/cache/select-store.js';
+import type { Keychain } from '../../src/cache/keychain.js';
+import { parseTokenArgs } from '../../src/fast-token.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'esc-kube-cache-'));
+const at = (iso: string) => () => new Date(iso);
+
+async function tokenCacheWithEnvFile(now: string) {
+  const d = dir();
+  const envFile = join(d, 'env.yaml');
+  writeFileSync(envFile, 'values: {a: 1}\n');
+  const cache = new CredentialCache(fileKeychain(d), d, at(now));
+  const entry = { v: CACHE_FORMAT, token: 'k8s-aws-v1.x', expiration: '2030-01-01T00:14:00.000Z', files: [{ path: envFile, sha256: (await fileDigest(envFile))! }] };
+  await cache.put('t-1', entry, { kind: 'token', env: 'e', cluster: 'c', region: 'us-west-2' });
+  return { d, envFile, cache };
+}
+
+describe('token tier', () => {
+  it.each([
+    ['2030-01-01T00:00:00Z', true],
+    ['2030-01-01T00:11:59Z', true],
+    ['2030-01-01T00:12:00Z', true],
+    ['2030-01-01T00:12:01Z', false],
+    ['2030-01-01T00:20:00Z', false],
+  ])('at %s served: %s (at least 2 minutes must remain)', async (now, served) => {
+    const { d } = await tokenCacheWithEnvFile('2030-01-01T00:00:00Z');
+    const later = new CredentialCache(fileKeychain(d), d, at(now));
+    expect((await later.getToken('t-1')) !== undefined).toBe(served);
+  });
+
+  it('misses when an environment file changed or is gone', async () => {
+    const { envFile, cache } = await tokenCacheWithEnvFile('2030-01-01T00:00:00Z');
+    expect(await cache.getToken('t-1')).toBeDefined();
+    writeFileSync(envFile, 'values: {a: 2}\n');
+    expect(await cache.getToken('t-1')).toBeUndefined();
+  });
+
+  it.each([
+    ['garbage', 'not json'],
+    ['truncated', '{"v":1,"token":"k8s-aws-v1.x","expira'],
+    ['an older format', JSON.stringify({ v: 0, token: 'k8s-aws-v1.x', expiration: '2030-01-01T00:14:00Z', files: [] })],
+    ['missing fields', JSON.stringify({ v: CACHE_FORMAT, token: 'k8s-aws-v1.x' })],
+    ['a bad date', JSON.stringify({ v: CACHE_FORMAT, token: 'k8s-aws-v1.x', expiration: 'soon', files: [] })],
+  ])('treats %s as a miss', async (_n, content) => {
+    const { d, cache } = await tokenCacheWithEnvFile('2030-01-01T00:00:00Z');
+    writeFileSync(join(d, 't-1.entry'), content);
+    expect(await cache.getToken('t-1')).toBeUndefined();
+  });
+
+  it('a store that throws is a miss, and a failed write is not an error', async () => {
+    const broken: Keychain = { kind: 'keychain', label: 'broken', get: async () => Promise.reject(new Error('locked')), set: async () => Promise.reject(new Error('locked')), delete: async () => {} };
+    const cache = new CredentialCache(broken, dir(), at('2030-01-01T00:00:00Z'));
+    expect(await cache.getToken('t-1')).toBeUndefined();
+    await expect(cache.put('t-1', { v: 1, token: 'x', expiration: '2030-01-01T01:00:00Z', files: [] }, { kind: 'token' })).resolves.toBeUndefined();
+  });
+});
+
+describe('session tier', () => {
+  it.each([
+    ['2030-01-01T00:54:59Z', true],
+    ['2030-01-01T00:55:00Z', true],
+    ['2030-01-01T00:55:01Z', false],
+  ])('at %s reused: %s (at least 5 minutes must remain)', async (now, reused) => {
+    const d = dir();
+    await new CredentialCache(fileKeychain(d), d, at('2030-01-01T00:00:00Z')).put(
+      's-1',
+      { v: CACHE_FORMAT, accessKeyId: 'ASIA', secretAccessKey: 'sk', sessionToken: 'st', expiration: '2030-01-01T01:00:00.000Z' },
+      { kind: 'session', role: 'arn:aws:iam::1:role/r', env: 'e' },
+    );
+    expect((await new CredentialCache(fileKeychain(d), d, at(now)).getSession('s-1')) !== undefined).toBe(reused);
+  });
+});
+
+describe('files, metadata and listing', () => {
+  it('keeps entries 0600 in a 0700 directory, named by hash, and lists and clears them without secrets', async () => {
+    const { d, cache } = await tokenCacheWithEnvFile('2030-01-01T00:00:00Z');
+    await cache.put('s-2', { v: CACHE_FORMAT, accessKeyId: 'ASIA', secretAccessKey: 'the-secret', sessionToken: 'the-session', expiration: '2030-01-01T01:00:00.000Z' }, { kind: 'session', role: 'arn:aws:iam::1:role/r', env: 'other' });
+    expect(statSync(d).mode & 0o777).toBe(0o700);
+    for (const f of readdirSync(d).filter((f) => f !== 'env.yaml')) expect(statSync(join(d, f)).mode & 0o777, f).toBe(0o600);
+    const list = await cache.list();
+    expect(list.map((m) => [m.key, m.kind, m.env, m.store])).toEqual([
+      ['t-1', 'token', 'e', 'file'],
+      ['s-2', 'session', 'other', 'file'],
+    ]);
+    expect(JSON.stringify(list)).not.toMatch(/the-secret|the-session|k8s-aws-v1/);
+    for (const f of readdirSync(d).filter((f) => f.endsWith('.meta'))) expect(readFileSync(join(d, f), 'utf8')).not.toMatch(/the-secret|the-session|k8s-aws-v1/);
+    expect(await cache.clear((m) => m.env === 'other')).toBe(1);
+    expect((await cache.list()).map((m) => m.key)).toEqual(['t-1']);
+  });
+
+  it('keys are hashes of their parts', () => {
+    expect(cacheKey('token', ['a', 'b'])).toMatch(/^t-[0-9a-f]{32}$/);
+    expect(cacheKey('token', ['a', 'b'])).not.toBe(cacheKey('token', ['a', 'c']));
+    expect(cacheKey('session', ['a'])).toMatch(/^s-/);
+  });
+});
+
+describe('locks', () => {
+  it('one holder at a time; a waiter gets it after release', async () => {
+    const path = join(dir(), 'k.lock');
+    const first = await acquireLock(path);
+    let second = false;
+    const waiter = acquireLock(path).then((h) => ((second = true), h));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(second).toBe(false);
+    await first.release();
+    const h = await waiter;
+    expect(h).toMatchObject({ acquired: true, waited: true });
+    expect(readFileSync(path, 'utf8')).toMatch(/^\{"pid":\d+,"at":\d+\}$/);
+    await h.release();
+  });
+
+  it('takes over a lock left by a killed process', async () => {
+    const path = join(dir(), 'k.lock');
+    const dead = spawnSync('sh', ['-c', 'echo $$']).stdout.toString().trim();
+    writeFileSync(path, JSON.stringify({ pid: Number(dead), at: Date.now() }));
+    const started = Date.now();
+    const h = await acquireLock(path);
+    expect(h.acquired).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('takes over an old lock even if its pid was reused', async () => {
+    const path = join(dir(), 'k.lock');
+    writeFileSync(path, JSON.stringify({ pid: process.pid, at: Date.now() - 120_000 }));
+    expect((await acquireLock(path)).acquired).toBe(true);
+  });
+
+  it('gives up waiting after the bounded wait', async () => {
+    const path = join(dir(), 'k.lock');
+    writeFileSync(path, JSON.stringify({ pid: process.pid, at: Date.now() }));
+    let clock = 0;
+    const h = await acquireLock(path, { ...DEFAULT_LOCK_OPTIONS, now: () => clock, sleep: async (ms) => void (clock += ms) });
+    expect(h).toMatchObject({ acquired: false, waited: true });
+    expect(clock).toBeGreaterThanOrEqual(10_000);
+    expect(clock).toBeLessThan(10_200);
+  });
+});
+
+describe('store selection', () => {
+  it.each([
+    [undefined, {}, 'keychain'],
+    ['file', { ESC_KUBE_CACHE: 'none' }, 'file'],
+    [undefined, { ESC_KUBE_CACHE: 'none' }, 'none'],
+    ['disk', {}, { error: 'invalid cache mode "disk": expected keychain, file or none' }],
+    [undefined, { ESC_KUBE_CACHE: 'yes' }, { error: 'invalid cache mode "yes" in $ESC_KUBE_CACHE: expected keychain, file or none' }],
+  ])('--cache %s with %j -> %j', (flag, environ, want) => expect(cacheMode(flag, environ)).toEqual(want));
+
+  it('falls back to the file store when the keychain does not answer, telling once per machine', async () => {
+    const d = dir();
+    const notices: string[] = [];
+    const never: () => Promise<Keychain> = () => new Promise(() => {});
+    const setup = { mode: 'keychain' as const, dir: d, environ: {}, platform: 'linux' as const, notice: (m: string) => notices.push(m), timeoutMs: 50 };
+    const store = resilientKeychain(never, fileKeychain(d), setup);
+    const started = Date.now();
+    await store.set('t-1', 'v');
+    expect(await store.get('t-1')).toBe('v');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(store.kind).toBe('file');
+    expect(notices).toEqual([expect.stringContaining('the OS keychain failed (the OS keychain did not answer within 0.05 s); caching credentials in files under')]);
+    await resilientKeychain(never, fileKeychain(d), setup).get('x');
+    expect(notices).toHaveLength(1);
+  });
+});
+
+describe('the fast path reads token flags', () => {
+  it.each([
+    [['token', '--env', 'e', '--cluster', 'c'], { '--env': 'e', '--cluster': 'c' }],
+    [['token', '--env=e', '--cluster=c', '--env-dir', '/d'], { '--env': 'e', '--cluster': 'c', '--env-dir': '/d' }],
+    [['token', '--refresh', '--env', 'e'], undefined],
+    [['token', '--env'], undefined],
+    [['token', '--env', 'a', '--env', 'b'], undefined],
+    [['token', '--help'], undefined],
+    [['env', 'open', 'x'], undefined],
+  ])('%j -> %j', (argv, want) => expect(parseTokenArgs(argv)).toEqual(want));
+});

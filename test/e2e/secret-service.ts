@@ -1,0 +1,75 @@
+// A real Secret Service for tests: gnome-keyring-daemon, unlocked, on a private D-Bus session bus.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { tempDir } from './helpers.js';
+
+/** A running bus with an unlocked keyring. */
+export interface SecretService {
+  /** Variables that point a process at this bus and keyring. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, ms: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}: ${out}`)), ms);
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = pattern.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] ?? m[0]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+  });
+}
+
+/** Starts dbus-daemon and gnome-keyring-daemon (secrets component, unlocked with a test password). */
+export async function startSecretService(): Promise<SecretService> {
+  const root = tempDir();
+  const runtime = join(root, 'run');
+  mkdirSync(runtime, { mode: 0o700 });
+  mkdirSync(join(root, 'home'));
+  mkdirSync(join(root, 'data'));
+  const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(runtime, 'bus')}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const address = (await waitForLine(bus, /^(unix:[^\n]+)\n/m, 10_000)).trim();
+  const env = { DBUS_SESSION_BUS_ADDRESS: address, XDG_RUNTIME_DIR: runtime, XDG_DATA_HOME: join(root, 'data'), HOME: join(root, 'home') };
+  const keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], {
+    env: { ...env, PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  keyring.stdin!.end('test-password');
+  // The daemon prints its control socket once it serves; give it a moment to claim the bus name.
+  await waitForLine(keyring, /GNOME_KEYRING_CONTROL=/, 10_000).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 300));
+  return {
+    env,
+    stop: async () => {
+      keyring.kill();
+      bus.kill();
+    },
+  };
+}
+
+/** A D-Bus address whose socket accepts connections and never answers: a hung keyring daemon. */
+export async function startHungBus(): Promise<{ address: string; stop(): Promise<void> }> {
+  const path = join(tempDir(), 'hung-bus');
+  const sockets: import('node:net').Socket[] = [];
+  const server: Server = createServer((s) => {
+    sockets.push(s);
+    s.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(path, r));
+  return {
+    address: `unix:path=${path}`,
+    stop: async () => {
+      sockets.forEach((s) => s.destroy());
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
