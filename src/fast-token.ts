@@ -71,7 +71,7 @@ export async function cachedToken(argv: readonly string[], ctx: FastTokenContext
   });
   const dir = cacheDir(ctx.environ, home);
   // No notice here: a miss falls through to the full command, which stores and tells.
-  const store = selectStore({ mode, dir, environ: ctx.environ, platform: ctx.platform, notice: () => {} });
+  const store = selectStore({ mode, dir, environ: ctx.environ, platform: ctx.platform });
   const entry = await new CredentialCache(store, dir, ctx.now).getToken(key);
   if (!entry) return undefined;
   if (info.warning) ctx.stderr.write(`esc-kube: warning: ${info.warning}\n`);

@@ -24,8 +24,3 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
   return runCli(argv, deps ?? processDeps());
 }
 
-/** True when a keychain call was given up on and still occupies the thread pool (see bin/esc-kube). */
-export async function abandonedWork(): Promise<boolean> {
-  const { hasAbandonedWork } = await import('./cache/keychain.js');
-  return hasAbandonedWork();
-}

@@ -19,24 +19,11 @@ export const KEYCHAIN_SERVICE = 'esc-kube';
 /** Thrown when a keychain does not answer in time. */
 export class KeychainTimeout extends Error {}
 
-let abandoned = 0;
-
-/**
- * True when a keychain call was given up on. Native keychain calls run on Node's thread pool and cannot
- * be cancelled; one that never returns keeps the process alive, so the entry point exits explicitly.
- */
-export function hasAbandonedWork(): boolean {
-  return abandoned > 0;
-}
-
 /** Races an operation against a time limit. */
 export async function withTimeout<T>(op: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      abandoned++;
-      reject(new KeychainTimeout(`${what} did not answer within ${ms / 1000} s`));
-    }, ms);
+    timer = setTimeout(() => reject(new KeychainTimeout(`${what} did not answer within ${ms / 1000} s`)), ms);
     timer.unref();
   });
   try {
@@ -64,8 +51,10 @@ export async function napiKeychain(): Promise<Keychain> {
 }
 
 /**
- * The OS keychain through keytar (archived in 2022; blocks up to 50 s against a hung daemon, so it is
- * not the default). Its findCredentials is never called: it crashes on items without an account.
+ * The OS keychain through keytar (archived in 2022). Against a hung daemon its calls block a thread-pool
+ * thread for up to 50 s: esc-kube answers after 2 s from the file store, but Node cannot exit until the
+ * call returns, so keytar is not the default. Its findCredentials is never called: it crashes on items
+ * without an account.
  */
 export async function keytarKeychain(): Promise<Keychain> {
   const mod = (await import('keytar')) as unknown as { default?: KeytarApi } & KeytarApi;

@@ -25,19 +25,29 @@ export interface StoreSetup {
   dir: string;
   environ: Readonly<Record<string, string | undefined>>;
   platform: NodeJS.Platform;
-  /** Receives the one-line notice about falling back to files. */
-  notice: (message: string) => void;
+  /** Receives the one-line notice about falling back to files; without one it waits for a caller that has one. */
+  notice?: (message: string) => void;
+  /** A notice that no one could be told yet. */
+  pending?: string;
   timeoutMs?: number;
 }
 
 // One store per process and setting: a keychain found hung by the fast path is not waited for again.
-const chosen = new Map<string, Keychain>();
+// The notice goes to whoever asked last (the fast path stays silent; the full command tells).
+const chosen = new Map<string, { store: Keychain; setup: StoreSetup }>();
 
 /** The keychain to use: the OS keychain with the file store behind it, or the file store alone. */
 export function selectStore(setup: StoreSetup): Keychain {
   const id = `${setup.mode}|${setup.dir}|${setup.environ.ESC_KUBE_KEYCHAIN ?? ''}|${setup.environ.DBUS_SESSION_BUS_ADDRESS ?? ''}`;
-  let store = chosen.get(id);
-  if (!store) chosen.set(id, (store = chooseStore(setup)));
+  const known = chosen.get(id);
+  if (known) {
+    if (setup.notice) known.setup.notice = setup.notice;
+    if (known.setup.pending && known.setup.notice) void noticeOnce(known.setup, known.setup.pending);
+    return known.store;
+  }
+  const shared = { ...setup };
+  const store = chooseStore(shared);
+  chosen.set(id, { store, setup: shared });
   return store;
 }
 
@@ -96,7 +106,12 @@ export function resilientKeychain(open: () => Promise<Keychain>, files: Keychain
         primary ??= open();
         const s = await withTimeout(primary, timeoutMs, 'the OS keychain');
         primaryLabel = s.label;
-        return await withTimeout(op(s), timeoutMs, 'the OS keychain');
+        const started = Date.now();
+        const result = await withTimeout(op(s), timeoutMs, 'the OS keychain');
+        // @napi-rs/keyring connects synchronously and gives up after about 2 s on a hung daemon, with
+        // the event loop blocked meanwhile: an answer that slow means the keychain is not usable.
+        if (Date.now() - started >= timeoutMs * 0.75) throw new Error(`took ${((Date.now() - started) / 1000).toFixed(1)} s to answer`);
+        return result;
       } catch (e) {
         broken = true;
         await noticeOnce(setup, `the OS keychain failed (${(e as Error).message.split('\n')[0]})`);
@@ -109,6 +124,11 @@ export function resilientKeychain(open: () => Promise<Keychain>, files: Keychain
 
 /** Prints the file-store notice unless it was printed before on this machine (a marker file remembers). */
 async function noticeOnce(setup: StoreSetup, why: string): Promise<void> {
+  if (!setup.notice) {
+    setup.pending = why;
+    return;
+  }
+  delete setup.pending;
   const marker = join(setup.dir, 'file-store-notice');
   try {
     if ((await readIfExists(marker)) !== undefined) return;

@@ -17,13 +17,20 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Variables every test run gets: no inherited AWS or Kubernetes settings, no Node warnings. */
+const testCacheHome = mkdtempSync(join(tmpdir(), 'esc-kube-cache-home-'));
+
+/**
+ * Variables every test run gets: no inherited AWS or Kubernetes settings, no Node warnings, and no
+ * credential cache (the cache tests turn it on, in a cache directory of their own).
+ */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/root',
     LANG: 'C.UTF-8',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ESC_KUBE_CACHE: 'none',
+    XDG_CACHE_HOME: testCacheHome,
   };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
@@ -90,4 +97,42 @@ export function requireTools(...names: string[]): { ok: boolean; reason: string 
   if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}: .ci/run must install it`);
   console.warn(`skipping: ${reason}`);
   return { ok: false, reason };
+}
+
+/** A free TCP port on 127.0.0.1 (never one that Node's fetch refuses). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  for (;;) {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    if (![5060, 5061, 6000, 6665, 6666, 6667, 6668, 6669, 10080].includes(port)) return port;
+  }
+}
+
+/** A running moto_server (the third-party STS and EKS emulator). */
+export interface Moto {
+  endpoint: string;
+  /** How many AssumeRole* calls moto has answered. */
+  assumedRoles(): Promise<number>;
+  stop(): void;
+}
+
+/** Starts moto_server on 127.0.0.1 and waits until it answers. */
+export async function startMoto(): Promise<Moto> {
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const data = async () => (await (await fetch(`${endpoint}/moto-api/data.json`)).json()) as { sts?: { AssumedRole?: unknown[] } };
+  for (let i = 0; i < 150; i++) {
+    if (await data().then(() => true, () => false)) {
+      return { endpoint, assumedRoles: async () => (await data()).sts?.AssumedRole?.length ?? 0, stop: () => child.kill() };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('moto_server did not start within 15 s');
 }

@@ -2,7 +2,6 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { tempDir } from './helpers.js';
 
@@ -10,6 +9,9 @@ import { tempDir } from './helpers.js';
 export interface SecretService {
   /** Variables that point a process at this bus and keyring. */
   env: Record<string, string>;
+  /** Stops the keyring daemon (SIGSTOP): it keeps its bus name and answers nothing, like a hung daemon. */
+  freeze(): void;
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -49,27 +51,13 @@ export async function startSecretService(): Promise<SecretService> {
   await new Promise((r) => setTimeout(r, 300));
   return {
     env,
+    freeze: () => void keyring.kill('SIGSTOP'),
+    thaw: () => void keyring.kill('SIGCONT'),
     stop: async () => {
+      keyring.kill('SIGCONT');
       keyring.kill();
       bus.kill();
     },
   };
 }
 
-/** A D-Bus address whose socket accepts connections and never answers: a hung keyring daemon. */
-export async function startHungBus(): Promise<{ address: string; stop(): Promise<void> }> {
-  const path = join(tempDir(), 'hung-bus');
-  const sockets: import('node:net').Socket[] = [];
-  const server: Server = createServer((s) => {
-    sockets.push(s);
-    s.on('error', () => {});
-  });
-  await new Promise<void>((r) => server.listen(path, r));
-  return {
-    address: `unix:path=${path}`,
-    stop: async () => {
-      sockets.forEach((s) => s.destroy());
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}

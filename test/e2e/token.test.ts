@@ -4,13 +4,13 @@
 // output ever contains a secret key, a session token or a JWT.
 
 import { realpathSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { cleanEnv, hasCommand, requireTools, runCommand, runEscKube, STACK_TRACE, tempDir, BIN, type RunResult } from './helpers.js';
+import { cleanEnv, freePort, hasCommand, requireTools, runCommand, runEscKube, startMoto, STACK_TRACE, tempDir, BIN, type Moto, type RunResult } from './helpers.js';
+import { decodeToken, oidcEnvironment as oidcEnv, staticEnvironment } from './environments.js';
 import { startKubeApi, selfSignedCert, type KubeApi } from '../fakes/kube-api.js';
 import { startStsDouble, type StsDouble } from '../fakes/sts-double.js';
 import { TestIssuer } from '../fakes/jwt.js';
@@ -27,36 +27,7 @@ async function escKube(args: string[], env: Record<string, string>, timeoutMs?: 
 const staticEnv = (accessKeyId: string, secret: string, sessionToken: string | undefined, region: string) => {
   secrets.add(secret);
   if (sessionToken) secrets.add(sessionToken);
-  return stringify({
-    values: {
-      aws: { login: { 'fn::open::aws-login': { static: { accessKeyId, secretAccessKey: { 'fn::secret': secret }, ...(sessionToken ? { sessionToken: { 'fn::secret': sessionToken } } : {}) } } } },
-      environmentVariables: {
-        AWS_ACCESS_KEY_ID: '${aws.login.accessKeyId}',
-        AWS_SECRET_ACCESS_KEY: '${aws.login.secretAccessKey}',
-        ...(sessionToken ? { AWS_SESSION_TOKEN: '${aws.login.sessionToken}' } : {}),
-        AWS_REGION: region,
-      },
-    },
-  });
-};
-
-const oidcEnv = (extra: Record<string, unknown> = {}, region = 'us-west-2') =>
-  stringify({
-    values: {
-      aws: { login: { 'fn::open::aws-login': { oidc: { roleArn: 'arn:aws:iam::123456789012:role/esc-kube', sessionName: 'esc-kube-test', duration: '1h', ...extra } } } },
-      environmentVariables: {
-        AWS_ACCESS_KEY_ID: '${aws.login.accessKeyId}',
-        AWS_SECRET_ACCESS_KEY: '${aws.login.secretAccessKey}',
-        AWS_SESSION_TOKEN: '${aws.login.sessionToken}',
-      },
-      pulumiConfig: { 'aws:region': region },
-    },
-  });
-
-const decodeToken = (json: string) => {
-  const cred = JSON.parse(json) as { apiVersion: string; status: { token: string; expirationTimestamp: string } };
-  const url = new URL(Buffer.from(cred.status.token.slice('k8s-aws-v1.'.length), 'base64url').toString());
-  return { cred, url };
+  return staticEnvironment(accessKeyId, secret, sessionToken, region);
 };
 
 describe('byte-equal to aws eks get-token', () => {
@@ -165,35 +136,16 @@ function getWithCa(url: string, ca: string, token: string): Promise<number> {
   });
 }
 
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
-    // Ports Node's fetch refuses.
-    if (![5060, 5061, 6000, 6665, 6666, 6667, 6668, 6669, 10080].includes(port)) return port;
-  }
-}
-
 describe('oidc through moto_server (a third-party STS emulator)', () => {
   const tools = requireTools('moto_server');
-  let moto: ReturnType<typeof spawn> | undefined;
+  let moto: Moto | undefined;
   let endpoint = '';
   beforeAll(async () => {
     if (!tools.ok) return;
-    const port = await freePort();
-    moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    endpoint = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`${endpoint}/moto-api/data.json`).then((r) => r.ok, () => false)) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('moto_server did not start');
+    moto = await startMoto();
+    endpoint = moto.endpoint;
   }, 30_000);
-  afterAll(() => moto?.kill());
+  afterAll(() => moto?.stop());
 
   it.runIf(tools.ok)('a JWT in a token file, AssumeRoleWithWebIdentity at moto, then the token', async () => {
     const issuer = new TestIssuer();
@@ -214,8 +166,7 @@ describe('oidc through moto_server (a third-party STS emulator)', () => {
     const exp = Date.parse(cred.status.expirationTimestamp);
     expect(exp).toBeGreaterThan(started + 13 * 60_000);
     expect(exp).toBeLessThanOrEqual(Date.now() + 14 * 60_000);
-    const data = (await (await fetch(`${endpoint}/moto-api/data.json`)).json()) as { sts: { AssumedRole: unknown[] } };
-    expect(data.sts.AssumedRole.length).toBeGreaterThanOrEqual(1);
+    expect(await moto!.assumedRoles()).toBeGreaterThanOrEqual(1);
   });
 });
 

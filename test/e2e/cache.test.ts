@@ -1,0 +1,271 @@
+// The credential cache through the real binary: the file store when no bus is present, a real Secret
+// Service (gnome-keyring on a private D-Bus) for both keychain adapters, a hung keyring, edited
+// environments, damaged entries, abandoned locks, and 50 parallel cold calls making one STS call.
+
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, requireTools, runEscKube, startMoto, tempDir, type Moto, type RunResult } from './helpers.js';
+import { decodeToken, oidcEnvironment } from './environments.js';
+import { startSecretService, type SecretService } from './secret-service.js';
+import { startStsDouble, type StsDouble } from '../fakes/sts-double.js';
+import { TestIssuer } from '../fakes/jwt.js';
+import { verifyToken } from '../fakes/token-verifier.js';
+
+const issuer = new TestIssuer('https://oidc.cache.example');
+const secrets = new Set<string>();
+const outputs: RunResult[] = [];
+let sts: StsDouble;
+
+beforeAll(async () => {
+  sts = await startStsDouble({ issuer: issuer.issuer, publicKey: issuer.publicKey });
+});
+afterAll(() => sts.close());
+
+/** A fresh setup: an environment store, a token file, a cache directory. */
+function setup(extraEnv: Record<string, string> = {}) {
+  const jwt = issuer.mint();
+  secrets.add(jwt);
+  const dir = tempDir({ 'ci.yaml': oidcEnvironment(), 'token.jwt': jwt });
+  const cacheHome = tempDir();
+  const env = cleanEnv({
+    ESC_KUBE_CACHE: undefined,
+    XDG_CACHE_HOME: cacheHome,
+    AWS_ENDPOINT_URL_STS: sts.url,
+    AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'token.jwt'),
+    ...extraEnv,
+  });
+  delete env.ESC_KUBE_CACHE;
+  const cacheDir = join(cacheHome, 'esc-kube');
+  const token = async (...args: string[]) => {
+    const r = await runEscKube(['token', '--env', 'ci', '--cluster', 'demo', '--env-dir', dir, ...args], { env });
+    outputs.push(r);
+    if (r.code === 0) {
+      const { url } = decodeToken(r.stdout);
+      secrets.add(url.searchParams.get('X-Amz-Security-Token')!);
+    }
+    return r;
+  };
+  const run = async (...args: string[]) => {
+    const r = await runEscKube([...args], { env });
+    outputs.push(r);
+    return r;
+  };
+  return { dir, cacheDir, env, token, run };
+}
+
+const calls = () => sts.calls.filter((c) => c.ok).length;
+
+describe('file store (no D-Bus session bus)', () => {
+  it('the first call asks STS and tells once where it caches; the next is served from the cache', async () => {
+    const s = setup();
+    const before = calls();
+    const first = await s.token();
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^esc-kube: note: no D-Bus session bus \(\$DBUS_SESSION_BUS_ADDRESS is unset\), so no Secret Service; caching credentials in files under .*esc-kube \(mode 0600\) instead \(choose with --cache keychain\|file\|none\)\n$/);
+    expect(calls()).toBe(before + 1);
+    const second = await s.token();
+    expect(second.stderr).toBe('');
+    expect(second.stdout).toBe(first.stdout);
+    expect(calls()).toBe(before + 1);
+    // v1 is rendered from the same entry when asked for.
+    const v1 = await runEscKube(['token', '--env', 'ci', '--cluster', 'demo', '--env-dir', s.dir], {
+      env: { ...s.env, KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive: false } }) },
+    });
+    expect(JSON.parse(v1.stdout)).toMatchObject({ apiVersion: 'client.authentication.k8s.io/v1', status: JSON.parse(first.stdout).status });
+
+    expect(statSync(s.cacheDir).mode & 0o777).toBe(0o700);
+    for (const f of readdirSync(s.cacheDir)) {
+      expect(f).toMatch(/^([ts]-[0-9a-f]{32}\.(entry|meta|lock)|file-store-notice)$/);
+      expect(statSync(join(s.cacheDir, f)).mode & 0o777).toBe(0o600);
+      if (!f.endsWith('.entry')) for (const secret of secrets) expect(readFileSync(join(s.cacheDir, f), 'utf8')).not.toContain(secret);
+    }
+  });
+
+  it('an edited environment gets a new token (the session is reused: no STS call)', async () => {
+    const s = setup();
+    const first = await s.token();
+    const before = calls();
+    writeFileSync(join(s.dir, 'ci.yaml'), oidcEnvironment({}, 'eu-west-1'));
+    const second = await s.token();
+    expect(second.code).toBe(0);
+    expect(second.stdout).not.toBe(first.stdout);
+    expect(decodeToken(second.stdout).url.host).toBe('sts.eu-west-1.amazonaws.com');
+    expect(calls()).toBe(before);
+  });
+
+  it('a different cluster or region never gets the other entry', async () => {
+    const s = setup();
+    const a = await s.token();
+    const b = await s.token('--region', 'us-east-2');
+    const c = await runEscKube(['token', '--env', 'ci', '--cluster', 'other', '--env-dir', s.dir], { env: s.env });
+    expect(new Set([a.stdout, b.stdout, c.stdout]).size).toBe(3);
+    expect(decodeToken(b.stdout).url.host).toBe('sts.us-east-2.amazonaws.com');
+  });
+
+  it('a corrupted entry is a miss, not a failure', async () => {
+    const s = setup();
+    await s.token();
+    for (const f of readdirSync(s.cacheDir).filter((f) => f.endsWith('.entry'))) writeFileSync(join(s.cacheDir, f), '{"v":1,"tok');
+    const r = await s.token();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).kind).toBe('ExecCredential');
+  });
+
+  it('a lock left by a killed process does not block', async () => {
+    const s = setup();
+    await s.token();
+    const keys = readdirSync(s.cacheDir).filter((f) => f.endsWith('.meta')).map((f) => f.replace('.meta', ''));
+    expect(keys).toHaveLength(2);
+    await s.run('cache', 'clear');
+    const dead = Number(spawnSync('sh', ['-c', 'echo $$']).stdout.toString().trim());
+    for (const k of keys) writeFileSync(join(s.cacheDir, `${k}.lock`), JSON.stringify({ pid: dead, at: Date.now() }));
+    const started = Date.now();
+    const r = await s.token();
+    expect(r.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(readdirSync(s.cacheDir).filter((f) => f.endsWith('.lock'))).toEqual([]);
+  });
+
+  it('cache ls shows entries without secrets; clear --env removes them; --refresh asks STS again', async () => {
+    const s = setup();
+    await s.token();
+    const ls = await s.run('cache', 'ls');
+    expect(ls.stdout).toMatch(/^KEY\s+KIND\s+ENVIRONMENT\s+CLUSTER\/ROLE\s+REGION\s+EXPIRES\s+STORE\n/);
+    expect(ls.stdout).toMatch(/\ns-[0-9a-f]{32}\s+session\s+ci\s+arn:aws:iam::123456789012:role\/esc-kube\s+-\s+\S+Z\s+file\n/);
+    expect(ls.stdout).toMatch(/\nt-[0-9a-f]{32}\s+token\s+ci\s+demo\s+us-west-2\s+\S+Z\s+file\n/);
+    const before = calls();
+    await s.token('--refresh');
+    expect(calls()).toBe(before + 1);
+    const other = await s.run('cache', 'clear', '--env', 'nope');
+    expect(other.stderr).toBe('esc-kube: removed 0 cache entries\n');
+    const cleared = await s.run('cache', 'clear', '--env', 'ci');
+    expect(cleared.stderr).toBe('esc-kube: removed 2 cache entries\n');
+    expect((await s.run('cache', 'ls')).stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    await s.token();
+    expect(calls()).toBe(before + 2);
+  });
+
+  it('--cache none and $ESC_KUBE_CACHE=none cache nothing; a bad mode is a usage error', async () => {
+    const s = setup();
+    const before = calls();
+    await s.token('--cache', 'none');
+    await s.token('--cache', 'none');
+    expect(calls()).toBe(before + 2);
+    const bad = await s.token('--cache', 'disk');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('esc-kube: invalid cache mode "disk": expected keychain, file or none\n');
+  });
+});
+
+describe('a real Secret Service (gnome-keyring on a private D-Bus)', () => {
+  const tools = requireTools('dbus-daemon', 'gnome-keyring-daemon', 'secret-tool');
+  let service: SecretService | undefined;
+  beforeAll(async () => {
+    if (tools.ok) service = await startSecretService();
+  }, 30_000);
+  afterAll(async () => service?.stop());
+
+  it.runIf(tools.ok).each([
+    ['@napi-rs/keyring (default)', {}],
+    ['keytar', { ESC_KUBE_KEYCHAIN: 'keytar' }],
+  ])('%s: entries live in the keychain, and the second call is a hit', async (_n, extra) => {
+    const s = setup({ ...service!.env, ...extra });
+    const before = calls();
+    const first = await s.token();
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const second = await s.token();
+    expect(second.stdout).toBe(first.stdout);
+    expect(calls()).toBe(before + 1);
+    // No entry files: the data is in the keychain; the cache directory has only metadata and locks.
+    const files = readdirSync(s.cacheDir);
+    expect(files.filter((f) => f.endsWith('.entry'))).toEqual([]);
+    const tokenKey = files.find((f) => f.startsWith('t-') && f.endsWith('.meta'))!.replace('.meta', '');
+    const stored = spawnSync('secret-tool', ['lookup', 'service', 'esc-kube', 'username', tokenKey], { env: { ...process.env, ...service!.env } }).stdout.toString();
+    const keytarStored = spawnSync('secret-tool', ['lookup', 'service', 'esc-kube', 'account', tokenKey], { env: { ...process.env, ...service!.env } }).stdout.toString();
+    expect(JSON.parse(stored || keytarStored)).toMatchObject({ v: 1, token: JSON.parse(first.stdout).status.token });
+    expect((await s.run('cache', 'ls')).stdout).toMatch(/token\s+ci\s+demo\s+us-west-2\s+\S+\s+keychain\n/);
+    // Without the token entry, the session tier answers: a new token, no STS call.
+    spawnSync('secret-tool', ['clear', 'service', 'esc-kube', 'username', tokenKey], { env: { ...process.env, ...service!.env } });
+    spawnSync('secret-tool', ['clear', 'service', 'esc-kube', 'account', tokenKey], { env: { ...process.env, ...service!.env } });
+    const third = await s.token();
+    expect(third.code).toBe(0);
+    expect(calls()).toBe(before + 1);
+  });
+});
+
+describe('a keyring daemon that does not answer (gnome-keyring stopped with SIGSTOP)', () => {
+  const tools = requireTools('dbus-daemon', 'gnome-keyring-daemon');
+  let service: SecretService | undefined;
+  beforeAll(async () => {
+    if (!tools.ok) return;
+    service = await startSecretService();
+    service.freeze();
+  }, 30_000);
+  afterAll(async () => service?.stop());
+
+  // keytar is left out on purpose: its call blocks a thread-pool thread for 50 s, which keeps Node from
+  // exiting even after it has answered (see README).
+  it.runIf(tools.ok)('@napi-rs/keyring (default): the call still succeeds within 5 s, through the file store', async () => {
+    const s = setup(service!.env);
+    const started = Date.now();
+    const r = await s.token();
+    const elapsed = Date.now() - started;
+    expect(r.code).toBe(0);
+    expect(elapsed).toBeLessThan(5000);
+    expect(r.stderr).toMatch(/^esc-kube: note: the OS keychain failed \(.*\); caching credentials in files under /);
+    expect(readdirSync(s.cacheDir).some((f) => f.endsWith('.entry'))).toBe(true);
+    expect(JSON.parse(r.stdout).kind).toBe('ExecCredential');
+  });
+});
+
+describe('50 parallel cold calls', () => {
+  const tools = requireTools('moto_server');
+  let moto: Moto | undefined;
+  beforeAll(async () => {
+    if (tools.ok) moto = await startMoto();
+  }, 30_000);
+  afterAll(() => moto?.stop());
+
+  it.runIf(tools.ok)('make exactly one AssumeRoleWithWebIdentity call at moto, and all 50 print a valid token', async () => {
+    const s = setup({ AWS_ENDPOINT_URL_STS: moto!.endpoint });
+    const before = await moto!.assumedRoles();
+    const results = await Promise.all(Array.from({ length: 50 }, () => runEscKube(['token', '--env', 'ci', '--cluster', 'demo', '--env-dir', s.dir], { env: s.env, timeoutMs: 60_000 })));
+    outputs.push(...results);
+    expect(results.map((r) => r.code)).toEqual(Array(50).fill(0));
+    expect(await moto!.assumedRoles()).toBe(before + 1);
+    const tokens = results.map((r) => decodeToken(r.stdout));
+    for (const t of tokens) {
+      expect(t.cred.status.token).toMatch(/^k8s-aws-v1\.[A-Za-z0-9_-]+$/);
+      expect(t.url.searchParams.get('X-Amz-Credential')).toMatch(/^ASIA/);
+      expect(Date.parse(t.cred.status.expirationTimestamp)).toBeGreaterThan(Date.now() + 10 * 60_000);
+    }
+    expect(new Set(tokens.map((t) => t.cred.status.token)).size).toBe(1);
+    secrets.add(tokens[0]!.url.searchParams.get('X-Amz-Security-Token')!);
+  }, 90_000);
+});
+
+describe('50 parallel cold calls against the STS double verify end to end', () => {
+  it('one STS call, and every token passes the verifier with the issued secret', async () => {
+    const s = setup();
+    const before = calls();
+    const results = await Promise.all(Array.from({ length: 50 }, () => runEscKube(['token', '--env', 'ci', '--cluster', 'demo', '--env-dir', s.dir], { env: s.env, timeoutMs: 60_000 })));
+    outputs.push(...results);
+    expect(results.map((r) => r.code)).toEqual(Array(50).fill(0));
+    expect(calls()).toBe(before + 1);
+    for (const r of results) {
+      const verdict = verifyToken(JSON.parse(r.stdout).status.token, { clusterId: 'demo', now: () => new Date(), secretFor: (k) => sts.secrets.get(k) });
+      expect(verdict.ok).toBe(true);
+    }
+  }, 90_000);
+});
+
+describe('secrets', () => {
+  it('no message, cache listing or file name contains a secret key, a session token or a JWT', () => {
+    for (const o of outputs) for (const secret of secrets) expect(o.stderr.includes(secret)).toBe(false);
+    for (const s of sts.secrets.values()) for (const o of outputs) expect(o.stderr.includes(s) || o.stdout.includes(s)).toBe(false);
+  });
+});
