@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 // The store behind the credential cache: one small interface, with adapters for the OS keychain
 // (@napi-rs/keyring by default, keytar on request) and a file store. A keychain that fails or does not
 // answer within the time limit is never fatal: callers fall back to the file store or to no cache.
@@ -35,7 +37,8 @@ export async function withTimeout<T>(op: Promise<T>, ms: number, what: string): 
 
 /** The OS keychain through @napi-rs/keyring (maintained, prebuilt, gives up quickly on a hung daemon). */
 export async function napiKeychain(): Promise<Keychain> {
-  const { AsyncEntry } = await import('@napi-rs/keyring');
+  // require, not import: importing a CommonJS module from ESM runs a lexer over it, on the hot path.
+  const { AsyncEntry } = createRequire(import.meta.url)('@napi-rs/keyring') as typeof import('@napi-rs/keyring');
   const entry = (key: string) => new AsyncEntry(KEYCHAIN_SERVICE, key);
   return {
     kind: 'keychain',

@@ -1,0 +1,116 @@
+// `npm run bench`: the cost of `esc-kube token` against baselines measured in the same run.
+//   - bare `node -e 0` start-up;
+//   - a token-tier hit (file store, and the OS keychain when a Secret Service can be started);
+//   - a session-tier hit (the token entry removed: presign only, no network);
+//   - a cold call (STS AssumeRoleWithWebIdentity at a local moto_server, no cache);
+//   - `aws eks get-token` with static credentials;
+// medians over at least 20 runs each; the peak RSS of a hit; the STS calls made by 50 parallel cold
+// processes. Targets: a hit within 30 ms of bare node, at least 8 times faster than the AWS CLI, and
+// under 60 MB peak RSS.
+
+import { spawnSync, spawn } from 'node:child_process';
+import { readdirSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BIN, cleanEnv, hasCommand, startMoto, tempDir } from '../test/e2e/helpers.js';
+import { oidcEnvironment, staticEnvironment } from '../test/e2e/environments.js';
+import { startSecretService } from '../test/e2e/secret-service.js';
+import { TestIssuer } from '../test/fakes/jwt.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 25);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function timeRuns(cmd: string, args: string[], env: Record<string, string>, before?: () => void): { ms: number; rssKb: number | undefined } {
+  const times: number[] = [];
+  const rss: number[] = [];
+  const useTime = existsSync('/usr/bin/time');
+  for (let i = 0; i < RUNS + 2; i++) {
+    before?.();
+    const t = performance.now();
+    const r = useTime ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, encoding: 'utf8' }) : spawnSync(cmd, args, { env, encoding: 'utf8' });
+    const elapsed = performance.now() - t;
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+    if (i < 2) continue; // warm-up: page cache, JIT caches
+    times.push(elapsed);
+    if (useTime) rss.push(Number(r.stderr.trim().split('\n').pop()));
+  }
+  return { ms: median(times), rssKb: rss.length > 0 ? Math.max(...rss) : undefined };
+}
+
+const rows: [string, number, string][] = [];
+const record = (name: string, ms: number, note = '') => {
+  rows.push([name, ms, note]);
+  console.log(`${name.padEnd(52)} ${ms.toFixed(1).padStart(8)} ms  ${note}`);
+};
+
+console.log(`medians of ${RUNS} runs each (after 2 warm-up runs), measured now on this machine\n`);
+const node = timeRuns(process.execPath, ['-e', '0'], cleanEnv());
+record('bare node -e 0', node.ms, `peak RSS ${node.rssKb} KB`);
+
+const staticDir = tempDir({ 'team.yaml': staticEnvironment('AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', undefined, 'us-west-2') });
+const fileEnv = cleanEnv({ ESC_KUBE_CACHE: 'file', XDG_CACHE_HOME: tempDir() });
+const tokenArgs = (dir: string) => [BIN, 'token', '--env', 'team', '--cluster', 'demo', '--env-dir', dir];
+spawnSync(process.execPath, tokenArgs(staticDir), { env: fileEnv });
+const hit = timeRuns(process.execPath, tokenArgs(staticDir), fileEnv);
+record('esc-kube token, token-tier hit (file store)', hit.ms, `peak RSS ${hit.rssKb} KB; +${(hit.ms - node.ms).toFixed(1)} ms over node`);
+
+let keychainHit: { ms: number; rssKb: number | undefined } | undefined;
+if (hasCommand('gnome-keyring-daemon') && hasCommand('dbus-daemon')) {
+  const service = await startSecretService();
+  const kcEnv = cleanEnv({ ESC_KUBE_CACHE: 'keychain', XDG_CACHE_HOME: tempDir(), ...service.env });
+  spawnSync(process.execPath, tokenArgs(staticDir), { env: kcEnv });
+  keychainHit = timeRuns(process.execPath, tokenArgs(staticDir), kcEnv);
+  record('esc-kube token, token-tier hit (keychain: gnome-keyring)', keychainHit.ms, `peak RSS ${keychainHit.rssKb} KB; +${(keychainHit.ms - node.ms).toFixed(1)} ms over node`);
+  await service.stop();
+}
+
+let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
+if (hasCommand('moto_server')) {
+  moto = await startMoto();
+  const issuer = new TestIssuer();
+  const oidcDir = tempDir({ 'team.yaml': oidcEnvironment(), 'token.jwt': issuer.mint({ exp: Math.floor(Date.now() / 1000) + 3600 }) });
+  const cacheHome = tempDir();
+  const oidcEnv = cleanEnv({ ESC_KUBE_CACHE: 'file', XDG_CACHE_HOME: cacheHome, AWS_ENDPOINT_URL_STS: moto.endpoint, AWS_WEB_IDENTITY_TOKEN_FILE: join(oidcDir, 'token.jwt') });
+  spawnSync(process.execPath, tokenArgs(oidcDir), { env: oidcEnv });
+  const dropTokens = () => {
+    const dir = join(cacheHome, 'esc-kube');
+    for (const f of readdirSync(dir)) if (f.startsWith('t-')) rmSync(join(dir, f));
+  };
+  const session = timeRuns(process.execPath, tokenArgs(oidcDir), oidcEnv, dropTokens);
+  record('esc-kube token, session-tier hit (presign only)', session.ms);
+  const cold = timeRuns(process.execPath, tokenArgs(oidcDir), { ...oidcEnv, ESC_KUBE_CACHE: 'none' });
+  record('esc-kube token, cold (STS at moto_server, no cache)', cold.ms);
+
+  // 50 parallel cold processes, one fresh cache.
+  const before = await moto.assumedRoles();
+  const stormEnv = { ...oidcEnv, XDG_CACHE_HOME: tempDir() };
+  const started = performance.now();
+  const codes = await Promise.all(
+    Array.from({ length: 50 }, () => new Promise<number | null>((resolve) => spawn(process.execPath, tokenArgs(oidcDir), { env: stormEnv, stdio: 'ignore' }).on('exit', resolve))),
+  );
+  const stsCalls = (await moto.assumedRoles()) - before;
+  console.log(`${'50 parallel cold esc-kube token processes'.padEnd(52)} ${(performance.now() - started).toFixed(0).padStart(8)} ms  ${codes.filter((c) => c === 0).length}/50 succeeded, ${stsCalls} STS AssumeRoleWithWebIdentity call(s)`);
+  moto.stop();
+} else {
+  console.log('(moto_server not found: session-tier, cold and parallel runs skipped)');
+}
+
+let awsMs: number | undefined;
+if (hasCommand('aws')) {
+  const aws = timeRuns('aws', ['eks', 'get-token', '--cluster-name', 'demo', '--region', 'us-west-2'], cleanEnv({
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  }));
+  awsMs = aws.ms;
+  record('aws eks get-token (static credentials)', aws.ms, `peak RSS ${aws.rssKb} KB`);
+}
+
+console.log('\ntargets');
+const check = (what: string, ok: boolean, detail: string) => console.log(`  ${ok ? 'met    ' : 'NOT MET'}  ${what}: ${detail}`);
+check('token-tier hit within 30 ms of bare node (file store)', hit.ms - node.ms <= 30, `+${(hit.ms - node.ms).toFixed(1)} ms`);
+if (keychainHit) check('token-tier hit within 30 ms of bare node (keychain)', keychainHit.ms - node.ms <= 30, `+${(keychainHit.ms - node.ms).toFixed(1)} ms`);
+if (awsMs) check('at least 8 times faster than aws eks get-token', awsMs / hit.ms >= 8, `${(awsMs / hit.ms).toFixed(1)}x (file store)${keychainHit ? `, ${(awsMs / keychainHit.ms).toFixed(1)}x (keychain)` : ''}`);
+if (hit.rssKb) check('peak RSS of a hit under 60 MB', hit.rssKb < 60 * 1024, `${(hit.rssKb / 1024).toFixed(1)} MB`);
+process.exit(0);
