@@ -7,6 +7,7 @@ import { decodeYaml, type ObjectEntry, type SyntaxNode } from './esc/syntax.js';
 import type { ProviderRegistry } from './esc/eval.js';
 import type { ProviderSetup } from './providers/registry.js';
 import { getToken } from './use-cases/get-token.js';
+import { generateKubeconfig, type EksClient } from './use-cases/generate-kubeconfig.js';
 import { parseExecInfo } from './aws/exec-credential.js';
 import { resolveEnvDir } from './env-dir.js';
 import { CredentialCache } from './cache/credential-cache.js';
@@ -45,6 +46,12 @@ export interface Deps {
   providers: (setup: ProviderSetup) => ProviderRegistry;
   version: string;
   platform: NodeJS.Platform;
+  /** EKS, for kubeconfig-gen. */
+  eks: (environ: Environ) => EksClient;
+  /** Reads a file as text; undefined when it does not exist. */
+  readText: (path: string) => Promise<string | undefined>;
+  /** Writes a file atomically with mode 0600, creating its directory. */
+  writePrivate: (path: string, text: string) => Promise<void>;
 }
 
 export { resolveEnvDir };
@@ -169,6 +176,47 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
       deps.stdout.write(`${name}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
       if (errors > 0) exitCode = 1;
     });
+
+  program
+    .command('kubeconfig-gen')
+    .description('write kubeconfig entries whose user runs `esc-kube token`, merged into your kubeconfig')
+    .requiredOption('--env <env>', 'environment with the AWS credentials and region')
+    .option('--cluster <name>', 'EKS cluster name (repeat for several); found with EKS DescribeCluster', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--from <path>', 'instead of DescribeCluster, rewrite the kubeconfig stored at this path of the environment (e.g. kubeconfig)')
+    .option('--region <region>', 'AWS region (default: the environment\'s)')
+    .option('--credentials <path>', 'path of a credentials object in the environment (default: its AWS_* environmentVariables)')
+    .option('--kubeconfig <file>', 'kubeconfig to merge into (default: the first file of $KUBECONFIG, else ~/.kube/config)')
+    .option('--alias <name>', 'context name (default: the cluster ARN, as aws eks update-kubeconfig)')
+    .addOption(new Option('--api-version <version>', 'ExecCredential version of the exec entry').choices(['v1', 'v1beta1']).default('v1beta1'))
+    .option('--shared-user', 'one user entry for all clusters; each cluster carries its parameters in the client.authentication.k8s.io/exec extension')
+    .option('--dry-run', 'print the merged kubeconfig instead of writing it')
+    .action(
+      async (opts: { env: string; cluster?: string[]; from?: string; region?: string; credentials?: string; kubeconfig?: string; alias?: string; apiVersion: 'v1' | 'v1beta1'; sharedUser?: boolean; dryRun?: boolean }) => {
+        const dir = envDir();
+        const defaultDir = resolveEnvDir(undefined, { XDG_CONFIG_HOME: deps.environ.XDG_CONFIG_HOME }, deps.cwd, deps.homedir);
+        const fromVar = (deps.environ.KUBECONFIG ?? '').split(':').find((p) => p !== '');
+        const rawTarget = opts.kubeconfig ?? fromVar ?? `${deps.homedir}/.kube/config`;
+        const target = rawTarget.startsWith('/') ? rawTarget : `${deps.cwd}/${rawTarget}`;
+        const result = await generateKubeconfig(
+          {
+            env: opts.env,
+            clusters: opts.cluster ?? [],
+            ...(opts.from !== undefined ? { from: opts.from } : {}),
+            ...(opts.region ? { region: opts.region } : {}),
+            ...(opts.credentials ? { credentialsPath: opts.credentials } : {}),
+            ...(opts.alias !== undefined ? { alias: opts.alias } : {}),
+            apiVersion: opts.apiVersion,
+            sharedUser: opts.sharedUser ?? false,
+            dryRun: opts.dryRun ?? false,
+            ...(dir !== defaultDir ? { envDirArg: dir } : {}),
+            target,
+          },
+          { open, eks: deps.eks(deps.environ), environ: deps.environ, readFile: deps.readText, writeFile: deps.writePrivate },
+        );
+        if (result.written) deps.stderr.write(`esc-kube: updated ${target}; current context: ${result.currentContext}\n`);
+        else deps.stdout.write(result.text);
+      },
+    );
 
   const cache = program.command('cache').description('the credential cache (tokens and STS sessions in the OS keychain or in files)');
   cache

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'sts'
   | 'exec-info'
   | 'token'
+  | 'kubeconfig'
+  | 'eks'
   | 'internal';
 
 /** A failure to report to the user as one line (plus diagnostics), never with a stack trace. */

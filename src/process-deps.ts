@@ -1,6 +1,10 @@
 // The real dependencies of the CLI, built from the running process (part of the composition root).
 
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { sdkEksClient } from './adapters/eks-client.js';
+import { writePrivateFile } from './cache/file-store.js';
+import { EscKubeError, describeSystemError } from './errors.js';
 import { homedir, tmpdir } from 'node:os';
 import type { Deps, Environ } from './cli.js';
 import { processRunner } from './adapters/process-runner.js';
@@ -23,5 +27,18 @@ export function processDeps(): Deps {
     providers: realProviders,
     version: VERSION,
     platform: process.platform,
+    eks: sdkEksClient,
+    readText: async (path) => {
+      try {
+        return await readFile(path, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw new EscKubeError('kubeconfig', `could not read ${path}: ${describeSystemError(e)}`, { cause: e });
+      }
+    },
+    writePrivate: async (path, text) => {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await writePrivateFile(path, text);
+    },
   };
 }

@@ -21,6 +21,9 @@ function deps(files: Record<string, string>, environ: Record<string, string> = {
     providers: () => fakeRegistry(['test']),
     version: '9.9.9',
     platform: 'linux',
+    eks: () => ({ describeCluster: async () => Promise.reject(new Error('no EKS in unit tests')) }),
+    readText: async () => undefined,
+    writePrivate: async () => {},
   };
   return { d, out };
 }

@@ -105,7 +105,7 @@ async function makeToken(input: GetTokenInput, deps: GetTokenDeps): Promise<Toke
 
   const { env, sessionExpirations } = await deps.open(envName);
   const exported = env.exported!;
-  const credentials = input.credentialsPath ? credentialsAt(env, input.credentialsPath) : credentialsFromVariables(env);
+  const credentials = credentialsFromEnvironment(env, input.credentialsPath);
   const region = resolveRegion(input.region ?? fromCluster('region'), exported, deps.environ, env.name);
   const host = input.stsHost ?? stsHost(region, { legacy: deps.environ.AWS_STS_REGIONAL_ENDPOINTS?.toLowerCase() === 'legacy' });
 
@@ -128,6 +128,11 @@ function text(e: Exported | undefined): string | undefined {
   if (!e || e.unknown) return undefined;
   const t = scalarText(e);
   return t === undefined || t === '' ? undefined : t;
+}
+
+/** The signing credentials: the object at `path`, else the AWS_* environmentVariables. */
+export function credentialsFromEnvironment(env: OpenedEnvironment, path?: string): AwsCredentials {
+  return path ? credentialsAt(env, path) : credentialsFromVariables(env);
 }
 
 function credentialsFromVariables(env: OpenedEnvironment): AwsCredentials {

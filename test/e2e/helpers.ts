@@ -1,7 +1,7 @@
 // Helpers for end-to-end tests that drive the built binary (bin/esc-kube -> dist/).
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,3 +136,15 @@ export async function startMoto(): Promise<Moto> {
   child.kill();
   throw new Error('moto_server did not start within 15 s');
 }
+
+/** The versioned kubectl binaries beside the dispatcher (kubectl.1.27 ... kubectl.1.33), oldest first. */
+export function kubectlBinaries(): string[] {
+  if (!hasCommand('kubectl')) return [];
+  const dispatcher = realpathSync(execFileSync('sh', ['-c', 'command -v kubectl']).toString().trim());
+  const dir = dirname(dispatcher);
+  return readdirSync(dir)
+    .filter((f) => /^kubectl\.1\.\d+$/.test(f))
+    .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
+    .map((f) => join(dir, f));
+}
+

@@ -3,13 +3,12 @@
 // through moto and through a JWT-checking STS double, and every bad input with a clear error. No
 // output ever contains a secret key, a session token or a JWT.
 
-import { realpathSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { dirname, join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { cleanEnv, freePort, hasCommand, requireTools, runCommand, runEscKube, startMoto, STACK_TRACE, tempDir, BIN, type Moto, type RunResult } from './helpers.js';
+import { cleanEnv, freePort, hasCommand, kubectlBinaries, requireTools, runCommand, runEscKube, startMoto, STACK_TRACE, tempDir, BIN, type Moto, type RunResult } from './helpers.js';
 import { decodeToken, oidcEnvironment as oidcEnv, staticEnvironment } from './environments.js';
 import { startKubeApi, selfSignedCert, type KubeApi } from '../fakes/kube-api.js';
 import { startStsDouble, type StsDouble } from '../fakes/sts-double.js';
@@ -67,17 +66,6 @@ describe('byte-equal to aws eks get-token', () => {
     expect(b.status.expirationTimestamp).toBe('2024-05-01T12:14:00Z');
   });
 });
-
-/** The versioned kubectl binaries beside the dispatcher (kubectl.1.27 ... kubectl.1.33), oldest first. */
-export function kubectlBinaries(): string[] {
-  if (!hasCommand('kubectl')) return [];
-  const dispatcher = realpathSync(execFileSync('sh', ['-c', 'command -v kubectl']).toString().trim());
-  const dir = dirname(dispatcher);
-  return readdirSync(dir)
-    .filter((f) => /^kubectl\.1\.\d+$/.test(f))
-    .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
-    .map((f) => join(dir, f));
-}
 
 /** A kubeconfig with one cluster whose user runs esc-kube token. */
 function kubeconfig(api: KubeApi, args: string[], apiVersion = 'client.authentication.k8s.io/v1beta1'): string {

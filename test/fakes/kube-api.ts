@@ -17,6 +17,8 @@ export interface KubeApi {
   caData: string;
   /** Every authentication decision, in order. */
   auth: { ok: boolean; why?: string; accessKeyId?: string }[];
+  /** Refuse the next N requests with 401, whatever their token (as after a credential is revoked). */
+  rejectNext(n: number): void;
   close(): Promise<void>;
 }
 
@@ -35,11 +37,13 @@ export function selfSignedCert(): { key: string; cert: string } {
 export async function startKubeApi(opts: { clusterId: string; secretFor: (accessKeyId: string) => string | undefined; tls?: { key: string; cert: string } }): Promise<KubeApi> {
   const tls = opts.tls ?? selfSignedCert();
   const auth: KubeApi['auth'] = [];
+  let reject = 0;
   let address = '';
   const server: Server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    const verdict = token ? verifyToken(token, { clusterId: opts.clusterId, now: () => new Date(), secretFor: opts.secretFor }) : { ok: false as const, why: 'no bearer token' };
+    const forced = reject > 0 && reject-- > 0;
+    const verdict = forced ? { ok: false as const, why: 'refused on purpose' } : token ? verifyToken(token, { clusterId: opts.clusterId, now: () => new Date(), secretFor: opts.secretFor }) : { ok: false as const, why: 'no bearer token' };
     auth.push(verdict.ok ? { ok: true, accessKeyId: verdict.accessKeyId } : { ok: false, why: verdict.why });
     const send = (status: number, body: object) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -77,6 +81,7 @@ export async function startKubeApi(opts: { clusterId: string; secretFor: (access
     url: `https://${address}`,
     caData: Buffer.from(tls.cert).toString('base64'),
     auth,
+    rejectNext: (n) => (reject = n),
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
