@@ -7,6 +7,8 @@ import { decodeYaml, type ObjectEntry, type SyntaxNode } from './esc/syntax.js';
 import type { ProviderRegistry } from './esc/eval.js';
 import type { ProviderSetup } from './providers/registry.js';
 import { getToken } from './use-cases/get-token.js';
+import { loginIdToken, LoginError, type LoginConfig } from './login/oidc-login.js';
+import { parse as parseYaml } from 'yaml';
 import { generateKubeconfig, type EksClient } from './use-cases/generate-kubeconfig.js';
 import { parseExecInfo } from './aws/exec-credential.js';
 import { resolveEnvDir } from './env-dir.js';
@@ -52,6 +54,10 @@ export interface Deps {
   readText: (path: string) => Promise<string | undefined>;
   /** Writes a file atomically with mode 0600, creating its directory. */
   writePrivate: (path: string, text: string) => Promise<void>;
+  /** The person's browser, for logins. */
+  browser: { available(): boolean; open(url: string): Promise<void> };
+  /** Whether stdin is a terminal (a person is there) when kubectl does not say. */
+  stdinIsTTY: boolean;
 }
 
 export { resolveEnvDir };
@@ -74,7 +80,50 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) });
 
   const envDir = () => resolveEnvDir(program.opts<{ envDir?: string }>().envDir, deps.environ, deps.cwd, deps.homedir);
-  const context = (sessions?: Date[], wrapSts?: (sts: StsClient, endpoint: string) => StsClient) => {
+  /** The interactive login source for aws-login: the environment's oidc.login, else the config file's. */
+  const loginSource = (opts: { cache: CredentialCache | undefined; interactive: boolean; device: boolean; env: string; done?: (issuer: string) => void }) =>
+    async (config: LoginConfig | undefined): Promise<string | undefined> => {
+      const cfg = config ?? (await loginFromConfigFile());
+      if (!cfg) return undefined;
+      const timeout = Number(deps.environ.ESC_KUBE_LOGIN_TIMEOUT ?? 180);
+      try {
+        const r = await loginIdToken(cfg, {
+          cache: opts.cache,
+          now: deps.now,
+          notify: (m) => deps.stderr.write(`esc-kube: ${m}\n`),
+          browser: deps.browser,
+          interactive: opts.interactive,
+          device: opts.device,
+          timeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 180) * 1000,
+          env: opts.env,
+        });
+        opts.done?.(cfg.issuer);
+        return r.idToken;
+      } catch (e) {
+        if (e instanceof LoginError) throw new Error(`login: ${e.message}`);
+        throw e;
+      }
+    };
+  const loginFromConfigFile = async (): Promise<LoginConfig | undefined> => {
+    const file = `${deps.environ.XDG_CONFIG_HOME || `${deps.homedir}/.config`}/esc-kube/config.yaml`;
+    const text = await deps.readText(file);
+    if (text === undefined) return undefined;
+    let login: unknown;
+    try {
+      login = (parseYaml(text) as { login?: unknown } | null)?.login;
+    } catch (e) {
+      throw new EscKubeError('usage', `${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    }
+    if (login === undefined || login === null) return undefined;
+    const l = login as Partial<LoginConfig>;
+    if (typeof l.issuer !== 'string' || typeof l.clientId !== 'string') throw new EscKubeError('usage', `${file}: login needs issuer and clientId`);
+    return { issuer: l.issuer, clientId: l.clientId, ...(Array.isArray(l.scopes) ? { scopes: l.scopes.map(String) } : {}), ...(typeof l.listen === 'string' ? { listen: l.listen } : {}) };
+  };
+  const context = (
+    sessions?: Date[],
+    wrapSts?: (sts: StsClient, endpoint: string) => StsClient,
+    login?: { source: (config: LoginConfig | undefined) => Promise<string | undefined>; only?: boolean },
+  ) => {
     const store = new LocalEnvironmentStore(envDir(), deps.fs);
     const user = deps.environ.USER ?? deps.environ.LOGNAME ?? 'unknown';
     const providers = deps.providers({
@@ -82,6 +131,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
       now: deps.now,
       ...(sessions ? { sessions: { record: (s: { expiration: Date }) => sessions.push(s.expiration) } } : {}),
       ...(wrapSts ? { wrapSts } : {}),
+      ...(login ? { login: login.source, ...(login.only ? { loginOnly: true } : {}) } : {}),
     });
     return { store, providers, context: { pulumi: { user: { id: user, login: user } } } };
   };
@@ -94,8 +144,14 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     const store = selectStore({ mode, dir, environ: deps.environ, platform: deps.platform, notice: (m) => deps.stderr.write(`esc-kube: ${m}\n`) });
     return new CredentialCache(store, dir, deps.now);
   };
-  const open = async (name: string, sessions?: Date[], wrapSts?: (sts: StsClient, endpoint: string) => StsClient): Promise<OpenedEnvironment> => {
-    const env = await openEnvironment(name, context(sessions, wrapSts));
+  const open = async (
+    name: string,
+    sessions?: Date[],
+    wrapSts?: (sts: StsClient, endpoint: string) => StsClient,
+    login?: { source: (config: LoginConfig | undefined) => Promise<string | undefined>; only?: boolean },
+  ): Promise<OpenedEnvironment> => {
+    const source = () => loginSource({ cache: credentialCache(undefined), interactive: deps.stdinIsTTY, device: false, env: name });
+    const env = await openEnvironment(name, context(sessions, wrapSts, login ?? { source: source() }));
     printWarnings(env, deps.stderr, compact);
     requireNoErrors(env);
     requireValues(env);
@@ -218,6 +274,30 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
       },
     );
 
+  program
+    .command('login')
+    .description('log in to the identity provider of an environment\'s aws-login (oidc.login) ahead of time')
+    .requiredOption('--env <env>', 'environment whose oidc.login to use (else the login of ~/.config/esc-kube/config.yaml)')
+    .option('--device', 'use the device authorization grant instead of a browser')
+    .option('--cache <mode>', 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)')
+    .action(async (opts: { env: string; device?: boolean; cache?: string }) => {
+      const issuers: string[] = [];
+      const source = loginSource({ cache: credentialCache(opts.cache), interactive: true, device: opts.device ?? false, env: opts.env, done: (i) => issuers.push(i) });
+      await open(opts.env, undefined, undefined, { source, only: true });
+      if (issuers.length === 0) throw new EscKubeError('usage', `environment ${JSON.stringify(opts.env)} has no aws-login oidc to log in for`);
+      deps.stderr.write(`esc-kube: logged in to ${[...new Set(issuers)].join(', ')}\n`);
+    });
+  program
+    .command('logout')
+    .description('forget stored logins (ID and refresh tokens): all, or those of one environment')
+    .option('--env <env>', 'only the logins made for this environment')
+    .option('--cache <mode>', 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)')
+    .action(async (opts: { env?: string; cache?: string }) => {
+      const c = credentialCache(opts.cache);
+      const n = c ? await c.clear((m) => m.kind === 'login' && (opts.env === undefined || m.env === opts.env)) : 0;
+      deps.stderr.write(`esc-kube: forgot ${n} login${n === 1 ? '' : 's'}\n`);
+    });
+
   const cache = program.command('cache').description('the credential cache (tokens and STS sessions in the OS keychain or in files)');
   cache
     .command('ls')
@@ -284,6 +364,9 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
             }
           : undefined;
       const wrapSts = c && envName ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, c, { endpoint, refresh, env: envName }) : undefined;
+      // kubectl says whether a person is there; run by hand, a terminal on stdin does.
+      const interactive = deps.environ.KUBERNETES_EXEC_INFO ? (() => { try { return parseExecInfo(deps.environ.KUBERNETES_EXEC_INFO).interactive; } catch { return false; } })() : deps.stdinIsTTY;
+      const login = { source: loginSource({ cache: c, interactive, device: false, env: envName ?? '' }) };
       const result = await getToken(
         {
           ...(opts.env ? { env: opts.env } : {}),
@@ -299,7 +382,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
           warn: (m) => deps.stderr.write(`esc-kube: warning: ${m}\n`),
           open: async (name) => {
             const sessionExpirations: Date[] = [];
-            const env = await open(name, sessionExpirations, wrapSts);
+            const env = await open(name, sessionExpirations, wrapSts, login);
             return { env, sessionExpirations };
           },
           ...(tokenCache ? { tokenCache } : {}),

@@ -3,6 +3,7 @@
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { sdkEksClient } from './adapters/eks-client.js';
+import { systemBrowser } from './adapters/browser.js';
 import { writePrivateFile } from './cache/file-store.js';
 import { EscKubeError, describeSystemError } from './errors.js';
 import { homedir, tmpdir } from 'node:os';
@@ -36,6 +37,8 @@ export function processDeps(): Deps {
         throw new EscKubeError('kubeconfig', `could not read ${path}: ${describeSystemError(e)}`, { cause: e });
       }
     },
+    browser: systemBrowser(process.env, process.platform),
+    stdinIsTTY: process.stdin.isTTY === true,
     writePrivate: async (path, text) => {
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       await writePrivateFile(path, text);

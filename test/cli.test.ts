@@ -24,6 +24,8 @@ function deps(files: Record<string, string>, environ: Record<string, string> = {
     eks: () => ({ describeCluster: async () => Promise.reject(new Error('no EKS in unit tests')) }),
     readText: async () => undefined,
     writePrivate: async () => {},
+    browser: { available: () => false, open: async () => {} },
+    stdinIsTTY: false,
   };
   return { d, out };
 }

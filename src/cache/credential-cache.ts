@@ -39,7 +39,7 @@ export interface SessionEntry {
 /** What `cache ls` shows of an entry: never a secret. */
 export interface CacheMeta {
   key: string;
-  kind: 'token' | 'session';
+  kind: 'token' | 'session' | 'login';
   env?: string;
   cluster?: string;
   region?: string;
@@ -48,9 +48,9 @@ export interface CacheMeta {
   store: string;
 }
 
-/** A stable key from the things that decide an entry: "t-" or "s-" and 32 hex digits. */
-export function cacheKey(kind: 'token' | 'session', parts: readonly unknown[]): string {
-  return `${kind === 'token' ? 't' : 's'}-${createHash('sha256').update(JSON.stringify([CACHE_FORMAT, ...parts])).digest('hex').slice(0, 32)}`;
+/** A stable key from the things that decide an entry: "t-", "s-" or "l-" and 32 hex digits. */
+export function cacheKey(kind: 'token' | 'session' | 'login', parts: readonly unknown[]): string {
+  return `${kind[0]}-${createHash('sha256').update(JSON.stringify([CACHE_FORMAT, ...parts])).digest('hex').slice(0, 32)}`;
 }
 
 /** The SHA-256 of a file's bytes, or undefined when it cannot be read. */
@@ -101,8 +101,13 @@ export class CredentialCache {
     return e;
   }
 
+  /** A login entry (ID and refresh tokens); the caller decides whether it is still usable. */
+  async getLogin<T extends { expiration: string }>(key: string): Promise<T | undefined> {
+    return parse<T>(await this.safeGet(key), (o) => isString(o.idToken) && validDate(o.expiration));
+  }
+
   /** Stores an entry and its metadata. A failure to store is not an error: the caller has its answer. */
-  async put(key: string, entry: TokenEntry | SessionEntry, meta: Omit<CacheMeta, 'key' | 'store' | 'expires'>): Promise<void> {
+  async put(key: string, entry: { v: number; expiration: string; [field: string]: unknown }, meta: Omit<CacheMeta, 'key' | 'store' | 'expires'>): Promise<void> {
     try {
       await this.store.set(key, JSON.stringify(entry));
       await ensurePrivateDir(this.dir);
@@ -130,7 +135,7 @@ export class CredentialCache {
       if (!f.endsWith('.meta')) continue;
       try {
         const m = JSON.parse((await readIfExists(join(this.dir, f))) ?? 'null') as CacheMeta | null;
-        if (m && isString(m.key) && (m.kind === 'token' || m.kind === 'session') && isString(m.expires)) out.push(m);
+        if (m && isString(m.key) && ['token', 'session', 'login'].includes(m.kind) && isString(m.expires)) out.push(m);
       } catch {
         // A damaged metadata file is skipped.
       }

@@ -4,6 +4,7 @@
 import { parseGoDuration } from '../aws/duration.js';
 import { decodeJwtClaims } from '../aws/jwt.js';
 import type { Provider } from '../esc/eval.js';
+import type { LoginConfig } from '../login/oidc-login.js';
 import type { Schema } from '../esc/schema.js';
 import { exportedToPlain, type Exported } from '../esc/value.js';
 
@@ -59,6 +60,13 @@ export interface AwsLoginDeps {
   fetch: typeof fetch;
   now(): Date;
   sessions?: SessionLog;
+  /**
+   * The fifth token source: an interactive login. Given the environment's `oidc.login` (or undefined to
+   * use the login in esc-kube's config file), resolves an ID token, or undefined when none is configured.
+   */
+  login?: (config: LoginConfig | undefined) => Promise<string | undefined>;
+  /** For `esc-kube login`: use only the login source and skip STS. */
+  loginOnly?: boolean;
 }
 
 const stringProp = { type: 'string' };
@@ -86,7 +94,12 @@ export const AWS_LOGIN_INPUT_SCHEMA: Schema = {
         webIdentityToken: stringProp,
         webIdentityTokenFile: stringProp,
         webIdentityTokenEnv: stringProp,
-        login: { type: 'object' },
+        login: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['issuer', 'clientId'],
+          properties: { issuer: stringProp, clientId: stringProp, scopes: { type: 'array', items: stringProp }, listen: stringProp },
+        },
       },
     },
   },
@@ -100,6 +113,7 @@ interface OidcInputs {
   webIdentityToken?: string;
   webIdentityTokenFile?: string;
   webIdentityTokenEnv?: string;
+  login?: LoginConfig;
 }
 
 const str = (value: string, secret = false): Exported => ({ value, secret, unknown: false });
@@ -150,6 +164,12 @@ async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps): Promise<StsSess
   if (durationSeconds === undefined || !Number.isInteger(durationSeconds) || durationSeconds < MIN_DURATION || durationSeconds > MAX_DURATION) {
     throw new Error(`aws-login: duration ${JSON.stringify(oidc.duration)} must be a whole number of seconds between 15m and 12h, written like 1h, 45m or 1h30m`);
   }
+  if (deps.loginOnly) {
+    const jwt = await deps.login?.(oidc.login);
+    if (!jwt) throw new Error('aws-login: there is no login to perform: set oidc.login {issuer, clientId} in the environment, or login in ~/.config/esc-kube/config.yaml');
+    checkJwt({ jwt, source: 'the login' }, deps.now());
+    return { accessKeyId: '', secretAccessKey: '', sessionToken: '', expiration: deps.now() };
+  }
   const found = await findOidcToken(oidc, deps);
   checkJwt(found, deps.now());
   try {
@@ -166,7 +186,7 @@ async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps): Promise<StsSess
 }
 
 /** Finds an OIDC token: the inputs first, then the token file, a named variable, GitHub Actions. */
-export async function findOidcToken(oidc: OidcInputs, deps: Pick<AwsLoginDeps, 'environ' | 'readFile' | 'fetch'>): Promise<FoundToken> {
+export async function findOidcToken(oidc: OidcInputs, deps: Pick<AwsLoginDeps, 'environ' | 'readFile' | 'fetch' | 'login'>): Promise<FoundToken> {
   if (oidc.webIdentityToken !== undefined && oidc.webIdentityToken.trim() !== '') {
     return { jwt: oidc.webIdentityToken.trim(), source: 'oidc.webIdentityToken' };
   }
@@ -192,9 +212,12 @@ export async function findOidcToken(oidc: OidcInputs, deps: Pick<AwsLoginDeps, '
   const ghUrl = deps.environ.ACTIONS_ID_TOKEN_REQUEST_URL;
   const ghToken = deps.environ.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (ghUrl && ghToken) return { jwt: await fetchGitHubToken(ghUrl, ghToken, deps.fetch), source: 'GitHub Actions' };
+  const jwt = await deps.login?.(oidc.login);
+  if (jwt) return { jwt, source: oidc.login ? `the login at ${oidc.login.issuer}` : 'the login of ~/.config/esc-kube/config.yaml' };
   throw new Error(
     'aws-login: no OIDC token found for oidc login; tried oidc.webIdentityToken, oidc.webIdentityTokenFile, $AWS_WEB_IDENTITY_TOKEN_FILE, ' +
-      'oidc.webIdentityTokenEnv and GitHub Actions ($ACTIONS_ID_TOKEN_REQUEST_URL with $ACTIONS_ID_TOKEN_REQUEST_TOKEN); set one of them',
+      'oidc.webIdentityTokenEnv, GitHub Actions ($ACTIONS_ID_TOKEN_REQUEST_URL with $ACTIONS_ID_TOKEN_REQUEST_TOKEN) and an interactive login ' +
+      '(oidc.login, or login in ~/.config/esc-kube/config.yaml); set one of them',
   );
 }
 

@@ -5,6 +5,7 @@ import { stsEndpointSettings, stsEndpointUrl } from '../aws/endpoints.js';
 import type { Provider, ProviderRegistry } from '../esc/eval.js';
 import { sdkStsClient } from '../adapters/sts-client.js';
 import { awsLoginProvider, type SessionLog, type StsClient } from './aws-login.js';
+import type { LoginConfig } from '../login/oidc-login.js';
 
 /** What providers are built from. */
 export interface ProviderSetup {
@@ -13,6 +14,9 @@ export interface ProviderSetup {
   sessions?: SessionLog;
   /** Wraps the STS client (the session tier of the cache); `endpoint` identifies where calls go. */
   wrapSts?: (sts: StsClient, endpoint: string) => StsClient;
+  /** The interactive login (the fifth OIDC token source). */
+  login?: (config: LoginConfig | undefined) => Promise<string | undefined>;
+  loginOnly?: boolean;
 }
 
 /** The real provider registry. */
@@ -30,6 +34,8 @@ export function realProviders(setup: ProviderSetup): ProviderRegistry {
         fetch: globalThis.fetch,
         now: setup.now,
         ...(setup.sessions ? { sessions: setup.sessions } : {}),
+        ...(setup.login ? { login: setup.login } : {}),
+        ...(setup.loginOnly ? { loginOnly: true } : {}),
       }),
     ],
   ]);

@@ -122,7 +122,7 @@ describe('OIDC token sources, in order', () => {
 
   it('lists what it tried when nothing is found', async () => {
     await expect(findOidcToken(base, { environ: {}, readFile: all.readFile, fetch: ghFetch })).rejects.toThrow(
-      /tried oidc\.webIdentityToken, oidc\.webIdentityTokenFile, \$AWS_WEB_IDENTITY_TOKEN_FILE, oidc\.webIdentityTokenEnv and GitHub Actions/,
+      /tried oidc\.webIdentityToken, oidc\.webIdentityTokenFile, \$AWS_WEB_IDENTITY_TOKEN_FILE, oidc\.webIdentityTokenEnv, GitHub Actions .* and an interactive login/,
     );
   });
   it('explains a missing token file and an unset variable', async () => {

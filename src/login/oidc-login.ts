@@ -1,0 +1,201 @@
+// Interactive OIDC login for people: the fifth token source of aws-login oidc. Authorization Code with
+// PKCE over a loopback redirect on 127.0.0.1 (openid-client v6), or the device authorization grant.
+// The ID token is reused until it expires; the refresh token is kept in the cache's keychain and used
+// first; a per-issuer lock makes many processes that need a login open one browser tab.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cacheKey, CACHE_FORMAT, type CredentialCache } from '../cache/credential-cache.js';
+import { decodeJwtClaims } from '../aws/jwt.js';
+
+/** Where and how to log in. */
+export interface LoginConfig {
+  issuer: string;
+  clientId: string;
+  scopes?: string[];
+  /** The loopback address to listen on, "127.0.0.1:PORT" or "PORT" (default: a free port). */
+  listen?: string;
+}
+
+/** What a login needs from the outside world. */
+export interface LoginDeps {
+  cache: CredentialCache | undefined;
+  now: () => Date;
+  /** Messages for the person (stderr). */
+  notify: (message: string) => void;
+  /** The person's browser: whether one can be opened here, and opening a URL in it. */
+  browser: { available(): boolean; open(url: string): Promise<void> };
+  /** True when a person is at the terminal (kubectl's spec.interactive, or a TTY). */
+  interactive: boolean;
+  /** Use the device authorization grant instead of the browser. */
+  device: boolean;
+  timeoutMs: number;
+  /** Environment name, for messages and `cache ls`. */
+  env: string;
+}
+
+/** An ID token and where it came from. */
+export interface LoginResult {
+  idToken: string;
+  how: 'cached' | 'refreshed' | 'browser' | 'device';
+}
+
+/** What is kept per issuer and client: the ID token and the refresh token. */
+interface LoginEntry {
+  v: number;
+  idToken: string;
+  refreshToken?: string;
+  expiration: string;
+}
+
+/** Thrown when a login cannot happen here or did not complete; the message says what to do. */
+export class LoginError extends Error {}
+
+/** The cache key of a login. */
+export function loginKey(cfg: LoginConfig): string {
+  return cacheKey('login', [cfg.issuer, cfg.clientId, [...(cfg.scopes ?? [])].sort()]);
+}
+
+/** Returns an ID token for the issuer: cached, refreshed, or from a new login. */
+export async function loginIdToken(cfg: LoginConfig, deps: LoginDeps): Promise<LoginResult> {
+  const key = loginKey(cfg);
+  const cached = async (): Promise<LoginEntry | undefined> => (deps.cache ? deps.cache.getLogin<LoginEntry>(key) : undefined);
+  const usable = (e: LoginEntry | undefined) => e !== undefined && Date.parse(e.expiration) - deps.now().getTime() > 30_000;
+
+  let entry = await cached();
+  if (usable(entry)) return { idToken: entry!.idToken, how: 'cached' };
+  const held = deps.cache ? await deps.cache.lock(key) : undefined;
+  try {
+    if (held?.waited) {
+      entry = await cached();
+      if (usable(entry)) return { idToken: entry!.idToken, how: 'cached' };
+    }
+    const client = await import('openid-client');
+    const config = await discover(client, cfg);
+    if (entry?.refreshToken) {
+      try {
+        const tokens = await client.refreshTokenGrant(config, entry.refreshToken);
+        if (tokens.id_token) return { idToken: await store(tokens, entry.refreshToken), how: 'refreshed' };
+      } catch {
+        // An expired or revoked refresh token: log in again.
+      }
+    }
+    const useDevice = deps.device || !deps.browser.available();
+    if (useDevice && !deps.interactive) {
+      throw new LoginError(`no valid login for ${cfg.issuer}, and the device login needs a person at a terminal; run \`esc-kube login --env ${deps.env}\` first`);
+    }
+    const tokens = useDevice ? await deviceLogin(client, config, cfg, deps) : await browserLogin(client, config, cfg, deps);
+    return { idToken: await store(tokens, undefined), how: useDevice ? 'device' : 'browser' };
+  } finally {
+    await held?.release();
+  }
+
+  async function store(tokens: { id_token?: string; refresh_token?: string }, previousRefresh: string | undefined): Promise<string> {
+    const idToken = tokens.id_token;
+    if (!idToken) throw new LoginError(`${cfg.issuer} answered without an ID token; is the "openid" scope allowed for client ${cfg.clientId}?`);
+    const exp = decodeJwtClaims(idToken).exp;
+    const expiration = new Date(typeof exp === 'number' ? exp * 1000 : deps.now().getTime() + 5 * 60_000).toISOString();
+    const refreshToken = tokens.refresh_token ?? previousRefresh;
+    await deps.cache?.put(key, { v: CACHE_FORMAT, idToken, expiration, ...(refreshToken ? { refreshToken } : {}) }, { kind: 'login', role: cfg.issuer, env: deps.env });
+    return idToken;
+  }
+}
+
+type Client = typeof import('openid-client');
+type Config = Awaited<ReturnType<Client['discovery']>>;
+
+async function discover(client: Client, cfg: LoginConfig): Promise<Config> {
+  let issuer: URL;
+  try {
+    issuer = new URL(cfg.issuer);
+  } catch {
+    throw new LoginError(`login issuer ${JSON.stringify(cfg.issuer)} is not a URL`);
+  }
+  // Plain http only for an issuer on this machine (development identity providers).
+  const local = issuer.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname);
+  try {
+    return await client.discovery(issuer, cfg.clientId, undefined, client.None(), local ? { execute: [client.allowInsecureRequests] } : undefined);
+  } catch (e) {
+    throw new LoginError(`could not read the OpenID configuration of ${cfg.issuer}: ${(e as Error).message}`);
+  }
+}
+
+function scopes(cfg: LoginConfig): string {
+  const s = new Set(['openid', 'offline_access', ...(cfg.scopes ?? [])]);
+  return [...s].join(' ');
+}
+
+async function browserLogin(client: Client, config: Config, cfg: LoginConfig, deps: LoginDeps) {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const { host, port } = parseListen(cfg.listen);
+  let server: Server | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const callback = new Promise<URL>((resolve, reject) => {
+      server = createServer((req, res) => {
+        const url = new URL(req.url ?? '/', `http://${host}`);
+        if (url.pathname !== '/callback') {
+          res.writeHead(404).end();
+          return;
+        }
+        const ok = !url.searchParams.has('error');
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!doctype html><title>esc-kube</title><p>${ok ? 'You are logged in. You can close this window.' : 'The login was not completed. You can close this window.'}</p>`);
+        resolve(url);
+      });
+      server.on('error', (e: NodeJS.ErrnoException) => reject(new LoginError(`could not listen on ${host}:${port} for the login redirect: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`)));
+      timer = setTimeout(() => reject(new LoginError(`the login at ${cfg.issuer} was not completed within ${Math.round(deps.timeoutMs / 1000)} s; run the command again (or \`esc-kube login --device\`)`)), deps.timeoutMs);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server!.once('listening', resolve);
+      server!.once('error', reject);
+      server!.listen(port, host);
+    }).catch((e: NodeJS.ErrnoException) => {
+      throw new LoginError(`could not listen on ${host}:${port} for the login redirect: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`);
+    });
+    const redirectUri = `http://${host}:${(server!.address() as AddressInfo).port}/callback`;
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: scopes(cfg),
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+    });
+    deps.notify(`log in to ${new URL(cfg.issuer).host} in your browser; if it does not open, visit:\n  ${url.href}`);
+    await deps.browser.open(url.href).catch(() => undefined);
+    const back = await callback;
+    const error = back.searchParams.get('error');
+    if (error) {
+      const why = back.searchParams.get('error_description');
+      throw new LoginError(`the login at ${cfg.issuer} was not completed: ${error}${why ? ` (${why})` : ''}`);
+    }
+    return await client.authorizationCodeGrant(config, new URL(`${redirectUri}${back.search}`), { pkceCodeVerifier: verifier, expectedState: state });
+  } finally {
+    clearTimeout(timer);
+    // Free the port whatever happened.
+    await new Promise<void>((r) => (server?.listening ? server.close(() => r()) : r()));
+  }
+}
+
+async function deviceLogin(client: Client, config: Config, cfg: LoginConfig, deps: LoginDeps) {
+  const response = await client.initiateDeviceAuthorization(config, { scope: scopes(cfg) });
+  const where = response.verification_uri_complete ?? response.verification_uri;
+  deps.notify(`to log in to ${new URL(cfg.issuer).host}, visit ${where} and enter the code ${response.user_code}`);
+  try {
+    return await client.pollDeviceAuthorizationGrant(config, response, undefined, { signal: AbortSignal.timeout(deps.timeoutMs) });
+  } catch (e) {
+    const err = e as { name?: string; error?: string; message?: string };
+    if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+      throw new LoginError(`the device login at ${cfg.issuer} was not completed within ${Math.round(deps.timeoutMs / 1000)} s; run the command again`);
+    }
+    throw new LoginError(`the device login at ${cfg.issuer} failed: ${err.error ?? err.message}`);
+  }
+}
+
+function parseListen(listen: string | undefined): { host: string; port: number } {
+  if (listen === undefined || listen === '') return { host: '127.0.0.1', port: 0 };
+  const m = /^(?:(127\.0\.0\.1|localhost):)?(\d{1,5})$/.exec(listen);
+  if (!m || Number(m[2]) > 65535) throw new LoginError(`login.listen ${JSON.stringify(listen)} must be a port or 127.0.0.1:PORT (the redirect is always on this machine)`);
+  return { host: '127.0.0.1', port: Number(m[2]) };
+}
