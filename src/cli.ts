@@ -10,7 +10,7 @@ import { getToken } from './use-cases/get-token.js';
 import { loginIdToken, LoginError, type LoginConfig } from './login/oidc-login.js';
 import { parse as parseYaml } from 'yaml';
 import { generateKubeconfig, type EksClient } from './use-cases/generate-kubeconfig.js';
-import { parseExecInfo } from './aws/exec-credential.js';
+import { resolveTokenRequest } from './token-request.js';
 import { resolveEnvDir } from './env-dir.js';
 import { CredentialCache } from './cache/credential-cache.js';
 import { cacheDir } from './cache/file-store.js';
@@ -336,17 +336,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
       compact = true;
       const c = credentialCache(opts.cache);
       const refresh = opts.refresh ?? false;
-      const info = (() => {
-        try {
-          return parseExecInfo(deps.environ.KUBERNETES_EXEC_INFO).clusterConfig;
-        } catch {
-          return undefined;
-        }
-      })();
-      const ext = (k: string) => (typeof info?.[k] === 'string' && info[k] !== '' ? (info[k] as string) : undefined);
-      const envName = opts.env ?? ext('env');
-      const clusterId = opts.clusterId ?? opts.cluster ?? ext('clusterId') ?? ext('cluster');
-      const region = opts.region ?? ext('region');
+      const { info, envName, clusterId, region } = resolveTokenRequest(opts, deps.environ.KUBERNETES_EXEC_INFO);
       const tokenCache =
         c && envName && clusterId
           ? {
@@ -365,7 +355,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
           : undefined;
       const wrapSts = c && envName ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, c, { endpoint, refresh, env: envName }) : undefined;
       // kubectl says whether a person is there; run by hand, a terminal on stdin does.
-      const interactive = deps.environ.KUBERNETES_EXEC_INFO ? (() => { try { return parseExecInfo(deps.environ.KUBERNETES_EXEC_INFO).interactive; } catch { return false; } })() : deps.stdinIsTTY;
+      const interactive = deps.environ.KUBERNETES_EXEC_INFO ? (info?.interactive ?? false) : deps.stdinIsTTY;
       const login = { source: loginSource({ cache: c, interactive, device: false, env: envName ?? '' }) };
       const result = await getToken(
         {

@@ -4,7 +4,8 @@
 // errors properly.
 
 import { homedir } from 'node:os';
-import { execCredentialJson, parseExecInfo } from './aws/exec-credential.js';
+import { execCredentialJson } from './aws/exec-credential.js';
+import { resolveTokenRequest } from './token-request.js';
 import { CredentialCache } from './cache/credential-cache.js';
 import { cacheDir } from './cache/file-store.js';
 import { cacheMode, selectStore } from './cache/select-store.js';
@@ -45,20 +46,11 @@ export async function cachedToken(argv: readonly string[], ctx: FastTokenContext
   if (!flags) return undefined;
   const mode = cacheMode(flags['--cache'], ctx.environ);
   if (typeof mode !== 'string' || mode === 'none') return undefined;
-  let info;
-  try {
-    info = parseExecInfo(ctx.environ.KUBERNETES_EXEC_INFO);
-  } catch {
-    return undefined;
-  }
-  const ext = (k: string) => {
-    const v = info.clusterConfig?.[k];
-    return typeof v === 'string' && v !== '' ? v : undefined;
-  };
-  const envName = flags['--env'] ?? ext('env');
-  const clusterId = flags['--cluster-id'] ?? flags['--cluster'] ?? ext('clusterId') ?? ext('cluster');
-  if (!envName || !clusterId) return undefined;
-  const region = flags['--region'] ?? ext('region');
+  const { info, envName, clusterId, region } = resolveTokenRequest(
+    { env: flags['--env'], cluster: flags['--cluster'], clusterId: flags['--cluster-id'], region: flags['--region'] },
+    ctx.environ.KUBERNETES_EXEC_INFO,
+  );
+  if (!info || !envName || !clusterId) return undefined;
   const home = homedir();
   const key = tokenKey({
     envName,

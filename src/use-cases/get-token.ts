@@ -3,7 +3,8 @@
 
 import { isValidRegion, stsHost } from '../aws/endpoints.js';
 import { MAX_TOKEN_BYTES, presignEksToken, TOKEN_LIFETIME_MS, type AwsCredentials } from '../aws/eks-token.js';
-import { execCredentialJson, parseExecInfo, UnsupportedExecVersion, type ExecApiVersion } from '../aws/exec-credential.js';
+import { execCredentialJson, parseExecInfo, type ExecApiVersion } from '../aws/exec-credential.js';
+import { resolveTokenRequest } from '../token-request.js';
 import { scalarText, projectEnvironment } from '../esc/projection.js';
 import { NumberValue, type Exported } from '../esc/value.js';
 import { EscKubeError } from '../errors.js';
@@ -85,28 +86,16 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
 }
 
 async function makeToken(input: GetTokenInput, deps: GetTokenDeps): Promise<TokenResult & { files: { path: string; sha256: string }[]; env: string }> {
-  let info;
-  try {
-    info = parseExecInfo(deps.environ.KUBERNETES_EXEC_INFO);
-  } catch (e) {
-    if (e instanceof UnsupportedExecVersion) throw new EscKubeError('exec-info', e.message);
-    throw e;
-  }
+  const { info, refused, envName, clusterId, region: regionAsked } = resolveTokenRequest(input, deps.environ.KUBERNETES_EXEC_INFO);
+  if (!info) throw new EscKubeError('exec-info', refused ?? 'KUBERNETES_EXEC_INFO is not supported');
   if (info.warning) deps.warn(info.warning);
-
-  const fromCluster = (key: string): string | undefined => {
-    const v = info.clusterConfig?.[key];
-    return typeof v === 'string' && v !== '' ? v : undefined;
-  };
-  const envName = input.env ?? fromCluster('env');
-  const clusterId = input.clusterId ?? input.cluster ?? fromCluster('clusterId') ?? fromCluster('cluster');
   if (!envName) throw new EscKubeError('usage', 'token needs --env ENV (or "env" in the cluster\'s client.authentication.k8s.io/exec extension)');
   if (!clusterId) throw new EscKubeError('usage', 'token needs --cluster NAME (or "cluster" in the cluster\'s client.authentication.k8s.io/exec extension)');
 
   const { env, sessionExpirations } = await deps.open(envName);
   const exported = env.exported!;
   const credentials = credentialsFromEnvironment(env, input.credentialsPath);
-  const region = resolveRegion(input.region ?? fromCluster('region'), exported, deps.environ, env.name);
+  const region = resolveRegion(regionAsked, exported, deps.environ, env.name);
   const host = input.stsHost ?? stsHost(region, { legacy: deps.environ.AWS_STS_REGIONAL_ENDPOINTS?.toLowerCase() === 'legacy' });
 
   const now = deps.now();
