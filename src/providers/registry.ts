@@ -1,6 +1,8 @@
 // The providers that `fn::open::<name>` can use in esc-kube, wired to their real adapters.
 
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { pulumiStacksProvider } from './pulumi-stacks.js';
 import { stsEndpointSettings, stsEndpointUrl } from '../aws/endpoints.js';
 import type { Provider, ProviderRegistry } from '../esc/eval.js';
 import { sdkStsClient } from '../adapters/sts-client.js';
@@ -25,6 +27,14 @@ export function realProviders(setup: ProviderSetup): ProviderRegistry {
   const settings = stsEndpointSettings(setup.environ);
   const sts = sdkStsClient(region, settings);
   const providers = new Map<string, Provider>([
+    [
+      'pulumi-stacks',
+      pulumiStacksProvider({
+        fs: { readFile: (p) => readFile(p), readdir: (p) => readdir(p), stat: (p) => stat(p) },
+        environ: setup.environ,
+        homedir: homedir(),
+      }),
+    ],
     [
       'aws-login',
       awsLoginProvider({
