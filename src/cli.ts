@@ -9,6 +9,7 @@ import type { ProviderSetup } from './providers/registry.js';
 import { getToken } from './use-cases/get-token.js';
 import { loginIdToken, LoginError, type LoginConfig } from './login/oidc-login.js';
 import { parse as parseYaml } from 'yaml';
+import { cloudAccess, isCloudName, openCloudEnvironment } from './pulumi/cloud.js';
 import { generateKubeconfig, type EksClient } from './use-cases/generate-kubeconfig.js';
 import { resolveTokenRequest } from './token-request.js';
 import { resolveEnvDir } from './env-dir.js';
@@ -58,6 +59,9 @@ export interface Deps {
   browser: { available(): boolean; open(url: string): Promise<void> };
   /** Whether stdin is a terminal (a person is there) when kubectl does not say. */
   stdinIsTTY: boolean;
+  /** HTTP, for Pulumi Cloud. */
+  fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
 }
 
 export { resolveEnvDir };
@@ -75,11 +79,25 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .version(deps.version, '--version', 'print the version')
     .option('--env-dir <dir>', 'directory of environment definitions (default: $ESC_KUBE_ENV_DIR, else $XDG_CONFIG_HOME/esc-kube/environments)')
     .option('--verbose', 'print stack traces of internal errors')
+    .addOption(new Option('--backend <backend>', 'where ORG/PROJECT/ENV environments are: pulumi (Pulumi Cloud) or local (default: Pulumi Cloud when an access token is available)').choices(['local', 'pulumi']))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) });
 
   const envDir = () => resolveEnvDir(program.opts<{ envDir?: string }>().envDir, deps.environ, deps.cwd, deps.homedir);
+  /** Opens ORG/PROJECT/ENV in Pulumi Cloud when that is where it is; undefined for the local store. */
+  const openInCloud = async (name: string): Promise<OpenedEnvironment | undefined> => {
+    const backend = program.opts<{ backend?: 'local' | 'pulumi' }>().backend;
+    if (backend === 'local') return undefined;
+    if (!isCloudName(name)) {
+      if (backend === 'pulumi') throw new EscKubeError('usage', `with --backend pulumi, environments are named ORG/PROJECT/ENV (got ${JSON.stringify(name)})`);
+      return undefined;
+    }
+    const access = await cloudAccess(deps.environ, deps.homedir, deps.readText);
+    if (!access.token && backend !== 'pulumi') return undefined;
+    const opened = await openCloudEnvironment(name, access, { fetch: deps.fetch, sleep: deps.sleep });
+    return { name, exported: opened.exported, diagnostics: opened.diagnostics, sources: new Map(), lookup: () => undefined };
+  };
   /** The interactive login source for aws-login: the environment's oidc.login, else the config file's. */
   const loginSource = (opts: { cache: CredentialCache | undefined; interactive: boolean; device: boolean; env: string; done?: (issuer: string) => void }) =>
     async (config: LoginConfig | undefined): Promise<string | undefined> => {
@@ -151,7 +169,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     login?: { source: (config: LoginConfig | undefined) => Promise<string | undefined>; only?: boolean },
   ): Promise<OpenedEnvironment> => {
     const source = () => loginSource({ cache: credentialCache(undefined), interactive: deps.stdinIsTTY, device: false, env: name });
-    const env = await openEnvironment(name, context(sessions, wrapSts, login ?? { source: source() }));
+    const env = (await openInCloud(name)) ?? (await openEnvironment(name, context(sessions, wrapSts, login ?? { source: source() })));
     printWarnings(env, deps.stderr, compact);
     requireNoErrors(env);
     requireValues(env);
@@ -191,9 +209,9 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .action(async (name: string, path: string | undefined, opts: { showSecrets?: boolean }) => {
       const opened = await open(name);
       const selected = path === undefined ? opened.exported : select(opened, path);
-      const source = opened.sources.get(name)!;
-      const definition = definitionOf(opts.showSecrets ? source.text : redactDefinition(source.text), path);
-      deps.stdout.write(`# Value\n${formatJson(selected, !opts.showSecrets)}\n\n# Definition (${source.file ?? name})\n${definition}`);
+      const source = opened.sources.get(name);
+      const definition = source ? definitionOf(opts.showSecrets ? source.text : redactDefinition(source.text), path) : '(the definition is in Pulumi Cloud: esc env get shows it)\n';
+      deps.stdout.write(`# Value\n${formatJson(selected, !opts.showSecrets)}\n\n# Definition (${source?.file ?? name})\n${definition}`);
     });
   env
     .command('run')
@@ -225,7 +243,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .description('evaluate an environment and print its diagnostics; exit 1 when any is an error')
     .argument('<env>', 'environment name')
     .action(async (name: string) => {
-      const opened = await openEnvironment(name, context());
+      const opened = (await openInCloud(name)) ?? (await openEnvironment(name, context()));
       const errors = opened.diagnostics.filter((d) => d.severity === 'error').length;
       const warnings = opened.diagnostics.length - errors;
       if (opened.diagnostics.length > 0) deps.stderr.write(renderDiagnostics(opened.diagnostics, opened.lookup) + '\n');

@@ -39,6 +39,8 @@ export function processDeps(): Deps {
     },
     browser: systemBrowser(process.env, process.platform),
     stdinIsTTY: process.stdin.isTTY === true,
+    fetch: globalThis.fetch,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     writePrivate: async (path, text) => {
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       await writePrivateFile(path, text);

@@ -26,6 +26,8 @@ function deps(files: Record<string, string>, environ: Record<string, string> = {
     writePrivate: async () => {},
     browser: { available: () => false, open: async () => {} },
     stdinIsTTY: false,
+    fetch: async () => Promise.reject(new Error('no network in unit tests')),
+    sleep: async () => {},
   };
   return { d, out };
 }

@@ -15,6 +15,7 @@ export const KEY_VARIABLES = [
   'AWS_USE_DUALSTACK_ENDPOINT',
   'AWS_WEB_IDENTITY_TOKEN_FILE',
   'USER',
+  'PULUMI_BACKEND_URL',
 ] as const;
 
 /** What a token request is made of. */

@@ -25,7 +25,7 @@ export interface OpenEnvironmentDeps {
 /** An evaluated environment. */
 export interface OpenedEnvironment {
   name: string;
-  value: Value | undefined;
+  value?: Value | undefined;
   /** The merged values, with secret flags; undefined when the environment is empty. */
   exported: Exported | undefined;
   diagnostics: Diagnostic[];
