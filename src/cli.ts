@@ -7,9 +7,9 @@ import { decodeYaml, type ObjectEntry, type SyntaxNode } from './esc/syntax.js';
 import type { ProviderRegistry } from './esc/eval.js';
 import type { ProviderSetup } from './providers/registry.js';
 import { getToken } from './use-cases/get-token.js';
-import { loginIdToken, LoginError, type LoginConfig } from './login/oidc-login.js';
-import { parse as parseYaml } from 'yaml';
-import { cloudAccess, isCloudName, openCloudEnvironment } from './pulumi/cloud.js';
+import type { LoginConfig } from './login/oidc-login.js';
+import { loginSource } from './login/login-source.js';
+import { openInCloudIfThere } from './pulumi/cloud.js';
 import { generateKubeconfig, type EksClient } from './use-cases/generate-kubeconfig.js';
 import { resolveTokenRequest } from './token-request.js';
 import { resolveEnvDir } from './env-dir.js';
@@ -85,58 +85,9 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) });
 
   const envDir = () => resolveEnvDir(program.opts<{ envDir?: string }>().envDir, deps.environ, deps.cwd, deps.homedir);
-  /** Opens ORG/PROJECT/ENV in Pulumi Cloud when that is where it is; undefined for the local store. */
-  const openInCloud = async (name: string): Promise<OpenedEnvironment | undefined> => {
-    const backend = program.opts<{ backend?: 'local' | 'pulumi' }>().backend;
-    if (backend === 'local') return undefined;
-    if (!isCloudName(name)) {
-      if (backend === 'pulumi') throw new EscKubeError('usage', `with --backend pulumi, environments are named ORG/PROJECT/ENV (got ${JSON.stringify(name)})`);
-      return undefined;
-    }
-    const access = await cloudAccess(deps.environ, deps.homedir, deps.readText);
-    if (!access.token && backend !== 'pulumi') return undefined;
-    const opened = await openCloudEnvironment(name, access, { fetch: deps.fetch, sleep: deps.sleep });
-    return { name, exported: opened.exported, diagnostics: opened.diagnostics, sources: new Map(), lookup: () => undefined };
-  };
-  /** The interactive login source for aws-login: the environment's oidc.login, else the config file's. */
-  const loginSource = (opts: { cache: CredentialCache | undefined; interactive: boolean; device: boolean; env: string; done?: (issuer: string) => void }) =>
-    async (config: LoginConfig | undefined): Promise<string | undefined> => {
-      const cfg = config ?? (await loginFromConfigFile());
-      if (!cfg) return undefined;
-      const timeout = Number(deps.environ.ESC_KUBE_LOGIN_TIMEOUT ?? 180);
-      try {
-        const r = await loginIdToken(cfg, {
-          cache: opts.cache,
-          now: deps.now,
-          notify: (m) => deps.stderr.write(`esc-kube: ${m}\n`),
-          browser: deps.browser,
-          interactive: opts.interactive,
-          device: opts.device,
-          timeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 180) * 1000,
-          env: opts.env,
-        });
-        opts.done?.(cfg.issuer);
-        return r.idToken;
-      } catch (e) {
-        if (e instanceof LoginError) throw new Error(`login: ${e.message}`);
-        throw e;
-      }
-    };
-  const loginFromConfigFile = async (): Promise<LoginConfig | undefined> => {
-    const file = `${deps.environ.XDG_CONFIG_HOME || `${deps.homedir}/.config`}/esc-kube/config.yaml`;
-    const text = await deps.readText(file);
-    if (text === undefined) return undefined;
-    let login: unknown;
-    try {
-      login = (parseYaml(text) as { login?: unknown } | null)?.login;
-    } catch (e) {
-      throw new EscKubeError('usage', `${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-    }
-    if (login === undefined || login === null) return undefined;
-    const l = login as Partial<LoginConfig>;
-    if (typeof l.issuer !== 'string' || typeof l.clientId !== 'string') throw new EscKubeError('usage', `${file}: login needs issuer and clientId`);
-    return { issuer: l.issuer, clientId: l.clientId, ...(Array.isArray(l.scopes) ? { scopes: l.scopes.map(String) } : {}), ...(typeof l.listen === 'string' ? { listen: l.listen } : {}) };
-  };
+  const openInCloud = (name: string): Promise<OpenedEnvironment | undefined> =>
+    openInCloudIfThere(name, program.opts<{ backend?: 'local' | 'pulumi' }>().backend, { ...deps, fetch: deps.fetch, sleep: deps.sleep });
+  const loginDeps = { ...deps, notify: (m: string) => deps.stderr.write(`esc-kube: ${m}\n`) };
   const context = (
     sessions?: Date[],
     wrapSts?: (sts: StsClient, endpoint: string) => StsClient,
@@ -168,7 +119,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     wrapSts?: (sts: StsClient, endpoint: string) => StsClient,
     login?: { source: (config: LoginConfig | undefined) => Promise<string | undefined>; only?: boolean },
   ): Promise<OpenedEnvironment> => {
-    const source = () => loginSource({ cache: credentialCache(undefined), interactive: deps.stdinIsTTY, device: false, env: name });
+    const source = () => loginSource(loginDeps, { cache: credentialCache(undefined), interactive: deps.stdinIsTTY, device: false, env: name });
     const env = (await openInCloud(name)) ?? (await openEnvironment(name, context(sessions, wrapSts, login ?? { source: source() })));
     printWarnings(env, deps.stderr, compact);
     requireNoErrors(env);
@@ -300,7 +251,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .option('--cache <mode>', 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)')
     .action(async (opts: { env: string; device?: boolean; cache?: string }) => {
       const issuers: string[] = [];
-      const source = loginSource({ cache: credentialCache(opts.cache), interactive: true, device: opts.device ?? false, env: opts.env, done: (i) => issuers.push(i) });
+      const source = loginSource(loginDeps, { cache: credentialCache(opts.cache), interactive: true, device: opts.device ?? false, env: opts.env, done: (i) => issuers.push(i) });
       await open(opts.env, undefined, undefined, { source, only: true });
       if (issuers.length === 0) throw new EscKubeError('usage', `environment ${JSON.stringify(opts.env)} has no aws-login oidc to log in for`);
       deps.stderr.write(`esc-kube: logged in to ${[...new Set(issuers)].join(', ')}\n`);
@@ -374,7 +325,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
       const wrapSts = c && envName ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, c, { endpoint, refresh, env: envName }) : undefined;
       // kubectl says whether a person is there; run by hand, a terminal on stdin does.
       const interactive = deps.environ.KUBERNETES_EXEC_INFO ? (info?.interactive ?? false) : deps.stdinIsTTY;
-      const login = { source: loginSource({ cache: c, interactive, device: false, env: envName ?? '' }) };
+      const login = { source: loginSource(loginDeps, { cache: c, interactive, device: false, env: envName ?? '' }) };
       const result = await getToken(
         {
           ...(opts.env ? { env: opts.env } : {}),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { errorDiag, type Diagnostic } from '../esc/diagnostics.js';
 import { NumberValue, setOwn, type Exported } from '../esc/value.js';
 import { EscKubeError } from '../errors.js';
+import type { OpenedEnvironment } from '../use-cases/open-environment.js';
 
 /** The default Pulumi Cloud API. */
 export const DEFAULT_API = 'https://api.pulumi.com';
@@ -143,4 +144,24 @@ async function call(access: CloudAccess, deps: CloudDeps, method: string, path: 
     throw new EscKubeError('env-unreadable', `Pulumi Cloud at ${access.apiBase} answered HTTP ${res.status} for ${name}`);
   }
   throw new EscKubeError('env-unreadable', `could not open ${name} in Pulumi Cloud at ${access.apiBase}: ${lastProblem} (after ${RETRIES + 1} attempts)`);
+}
+
+/**
+ * Opens ORG/PROJECT/ENV in Pulumi Cloud when that is where it is: `--backend pulumi`, or a cloud name
+ * and an access token. Resolves undefined when the local store should be used.
+ */
+export async function openInCloudIfThere(
+  name: string,
+  backend: 'local' | 'pulumi' | undefined,
+  deps: CloudDeps & { environ: Readonly<Record<string, string | undefined>>; homedir: string; readText: (path: string) => Promise<string | undefined> },
+): Promise<OpenedEnvironment | undefined> {
+  if (backend === 'local') return undefined;
+  if (!isCloudName(name)) {
+    if (backend === 'pulumi') throw new EscKubeError('usage', `with --backend pulumi, environments are named ORG/PROJECT/ENV (got ${JSON.stringify(name)})`);
+    return undefined;
+  }
+  const access = await cloudAccess(deps.environ, deps.homedir, deps.readText);
+  if (!access.token && backend !== 'pulumi') return undefined;
+  const opened = await openCloudEnvironment(name, access, deps);
+  return { name, ...opened, sources: new Map(), lookup: () => undefined };
 }
