@@ -137,19 +137,23 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .action(async (name: string, path: string | undefined, opts: { format: (typeof FORMATS)[number] }) => {
       const opened = await open(name);
       const selected = path === undefined ? opened.exported : select(opened, path);
-      const out =
-        opts.format === 'json'
-          ? formatJson(selected) + '\n'
-          : opts.format === 'yaml'
-            ? formatYaml(selected)
-            : opts.format === 'string'
-              ? formatString(selected) + '\n'
-              : (path !== undefined ? fail('--format dotenv and shell print the whole environment; drop PATH') : '') ||
-                (opts.format === 'dotenv' ? formatDotenv(projectEnvironment(selected)) : formatShell(projectEnvironment(selected)));
-      if ((opts.format === 'dotenv' || opts.format === 'shell') && Object.keys(projectEnvironment(selected).files).length > 0) {
-        deps.stderr.write('esc-kube: note: `files` entries are only written by `esc-kube env run`\n');
-      }
-      deps.stdout.write(out);
+      const render = (): string => {
+        switch (opts.format) {
+          case 'json':
+            return formatJson(selected) + '\n';
+          case 'yaml':
+            return formatYaml(selected);
+          case 'string':
+            return formatString(selected) + '\n';
+          default: {
+            if (path !== undefined) fail('--format dotenv and shell print the whole environment; drop PATH');
+            const projection = projectEnvironment(selected);
+            if (Object.keys(projection.files).length > 0) deps.stderr.write('esc-kube: note: `files` entries are only written by `esc-kube env run`\n');
+            return opts.format === 'dotenv' ? formatDotenv(projection) : formatShell(projection);
+          }
+        }
+      };
+      deps.stdout.write(render());
     });
   env
     .command('get')
