@@ -62,6 +62,8 @@ export interface Deps {
   /** HTTP, for Pulumi Cloud. */
   fetch: typeof fetch;
   sleep: (ms: number) => Promise<void>;
+  /** The warm path has just missed the token tier for this very request. */
+  tokenTierMissed?: boolean;
 }
 
 export { resolveEnvDir };
@@ -315,6 +317,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
           ? {
               cache: c,
               refresh,
+              ...(deps.tokenTierMissed ? { knownMiss: true } : {}),
               key: tokenKey({
                 envName,
                 envDir: envDir(),

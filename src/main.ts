@@ -21,6 +21,7 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
     if (served !== undefined) return served;
   }
   const [{ runCli }, { processDeps }] = await Promise.all([import('./cli.js'), import('./process-deps.js')]);
-  return runCli(argv, deps ?? processDeps());
+  // After a miss on the warm path, the command need not read the token tier again before its lock.
+  return runCli(argv, deps ?? { ...processDeps(), tokenTierMissed: argv[0] === 'token' });
 }
 

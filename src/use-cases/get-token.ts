@@ -28,6 +28,8 @@ export interface TokenCacheAccess {
   key: string;
   /** Skip reading (the entry is still replaced). */
   refresh: boolean;
+  /** The caller has just looked and missed: read again only after waiting for the lock. */
+  knownMiss?: boolean;
 }
 
 /** What the use case needs from the outside world. */
@@ -63,7 +65,7 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
     const expiration = new Date(e.expiration);
     return { json: execCredentialJson(apiVersion, e.token, expiration), apiVersion, token: e.token, expiration, region: '', clusterId: '' };
   };
-  if (!tc.refresh) {
+  if (!tc.refresh && !tc.knownMiss) {
     const hit = await fromCache();
     if (hit) return hit;
   }
