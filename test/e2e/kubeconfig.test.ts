@@ -9,7 +9,7 @@ import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { BIN, cleanEnv, hasCommand, kubectlBinaries, requireTools, ROOT, runCommand, runEscKube, startMoto, tempDir, type Moto } from './helpers.js';
+import { BIN, cleanEnv, kubectlBinaries, requireTools, ROOT, runCommand, runEscKube, startMoto, tempDir, type Moto } from './helpers.js';
 import { oidcEnvironment, staticEnvironment } from './environments.js';
 import { selfSignedCert, startKubeApi, type KubeApi } from '../fakes/kube-api.js';
 import { startEksDouble } from '../fakes/eks-double.js';
@@ -17,7 +17,8 @@ import { startStsDouble, type StsDouble } from '../fakes/sts-double.js';
 import { TestIssuer } from '../fakes/jwt.js';
 
 const SECRET = 'kubeconfig-gen-secret-key/xyz';
-const withTls = hasCommand('openssl');
+// openssl makes the API endpoint's certificate; kubectl drives most of these tests.
+const withTls = requireTools('openssl', 'kubectl').ok;
 
 /** PATH with a wrapper `esc-kube` that logs each run, then runs the built binary. */
 function pathWithLoggingEscKube(): { path: string; log: string } {

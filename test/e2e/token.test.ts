@@ -8,7 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { cleanEnv, freePort, hasCommand, kubectlBinaries, requireTools, runCommand, runEscKube, startMoto, STACK_TRACE, tempDir, BIN, type Moto, type RunResult } from './helpers.js';
+import { cleanEnv, freePort, kubectlBinaries, requireTools, runCommand, runEscKube, startMoto, STACK_TRACE, tempDir, BIN, type Moto, type RunResult } from './helpers.js';
 import { decodeToken, oidcEnvironment as oidcEnv, staticEnvironment } from './environments.js';
 import { startKubeApi, selfSignedCert, type KubeApi } from '../fakes/kube-api.js';
 import { startStsDouble, type StsDouble } from '../fakes/sts-double.js';
@@ -162,7 +162,7 @@ describe('oidc through a JWT-checking STS double, then kubectl', () => {
   const issuer = new TestIssuer('https://oidc.ci.example');
   let sts: StsDouble;
   let api: KubeApi;
-  const tls = hasCommand('openssl') ? selfSignedCert() : undefined;
+  const tls = requireTools('openssl').ok ? selfSignedCert() : undefined;
   beforeAll(async () => {
     sts = await startStsDouble({ issuer: issuer.issuer, publicKey: issuer.publicKey });
     if (tls) api = await startKubeApi({ clusterId: 'demo', secretFor: (k) => sts.secrets.get(k), tls });

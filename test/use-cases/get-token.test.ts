@@ -68,6 +68,16 @@ describe('getToken', () => {
     expect(late.expiration.getTime()).toBe(now.getTime());
   });
 
+  it('names the standard STS host; legacy regional endpoints and --sts-host change it', async () => {
+    const host = (r: { token: string }) => new URL(Buffer.from(r.token.slice('k8s-aws-v1.'.length), 'base64url').toString()).host;
+    expect(host(await getToken({ env: 'e', cluster: 'c', region: 'us-east-1' }, deps(staticEnv)))).toBe('sts.us-east-1.amazonaws.com');
+    expect(host(await getToken({ env: 'e', cluster: 'c', region: 'us-east-1' }, deps(staticEnv, { AWS_STS_REGIONAL_ENDPOINTS: 'legacy' })))).toBe('sts.amazonaws.com');
+    expect(host(await getToken({ env: 'e', cluster: 'c', region: 'cn-north-1' }, deps(staticEnv)))).toBe('sts.cn-north-1.amazonaws.com.cn');
+    expect(host(await getToken({ env: 'e', cluster: 'c', stsHost: 'sts.example.internal' }, deps(staticEnv)))).toBe('sts.example.internal');
+    // AWS_ENDPOINT_URL* redirect esc-kube's own STS calls only, never the token.
+    expect(host(await getToken({ env: 'e', cluster: 'c' }, deps(staticEnv, { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' })))).toBe('sts.eu-west-1.amazonaws.com');
+  });
+
   it.each([
     ['no --env', {}, 'token needs --env ENV'],
     ['no --cluster', { env: 'e' }, 'token needs --cluster NAME'],
