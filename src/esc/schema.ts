@@ -2,6 +2,7 @@
 // offending value's own definition ("expected string, got number"), as pulumi/esc reports them.
 
 import { Value, NumberValue } from './value.js';
+import { suggest } from './suggest.js';
 
 /** A JSON Schema document (the subset: type, const, enum, properties, required, items, ...). */
 export type Schema = boolean | { [keyword: string]: unknown };
@@ -85,7 +86,9 @@ export function validateValue(v: Value, schema: Schema, report: ValidationReport
       if (Object.hasOwn(props, k)) {
         if (!validateValue(child, props[k]!, report)) ok = false;
       } else if (s.additionalProperties === false) {
-        fail(`unknown property ${JSON.stringify(k)}`);
+        const hint = suggest(k, Object.keys(props));
+        report(child, `unknown property ${JSON.stringify(k)}${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`);
+        ok = false;
       } else if (s.additionalProperties !== undefined && s.additionalProperties !== true) {
         if (!validateValue(child, s.additionalProperties as Schema, report)) ok = false;
       }
