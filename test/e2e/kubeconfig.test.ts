@@ -204,12 +204,13 @@ describe.runIf(withTls)('kubeconfig-gen with an EKS double, then every kind of c
         env: cleanEnv({ AWS_ENDPOINT_URL_EKS: eks.url }),
         stdio: 'ignore',
       });
+      const exited = new Promise((r) => child.on('exit', r));
       await new Promise((r) => setTimeout(r, 150 + i * 40));
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('exit', r));
+      await exited;
       expect(valid(readFileSync(file, 'utf8'))).toBe(true);
     }
-  });
+  }, 60_000);
 });
 
 describe('kubeconfig-gen against moto_server (EKS CreateCluster, then DescribeCluster)', () => {
