@@ -142,6 +142,7 @@ describe('device authorization grant, esc-kube login and logout', () => {
   it('esc-kube login --device prints the code, the person confirms it, and token calls then need no browser', async () => {
     const s = setup();
     const child = startEscKube(['login', '--env', 'ci', '--env-dir', s.dir, '--device'], s.env());
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     let stderr = '';
     const url = await new Promise<string>((resolve) => {
       child.stderr!.on('data', (b: Buffer) => {
@@ -152,7 +153,7 @@ describe('device authorization grant, esc-kube login and logout', () => {
     });
     expect(url).toMatch(new RegExp(`^${issuer}/device`));
     await browse(url, { action: 'approve' });
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const code = await exited;
     expect(code).toBe(0);
     expect(stderr).toContain(`esc-kube: logged in to ${issuer}\n`);
     expect(s.launches()).toBe(0);
