@@ -125,7 +125,8 @@ describe('file store (no D-Bus session bus)', () => {
     const started = Date.now();
     const r = await s.token();
     expect(r.code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // Well under the 10 s a live holder would be waited for.
+    expect(Date.now() - started).toBeLessThan(6000);
     expect(readdirSync(s.cacheDir).filter((f) => f.endsWith('.lock'))).toEqual([]);
   });
 
