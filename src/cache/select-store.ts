@@ -12,8 +12,12 @@ export type CacheMode = 'keychain' | 'file' | 'none';
 /** How long a keychain may take to answer before the file store is used. */
 export const KEYCHAIN_TIMEOUT_MS = 2000;
 
-/** Reads the cache mode from the flag or $ESC_KUBE_CACHE; undefined with an error message when invalid. */
+/** Reads the cache mode from the flag or $ESC_KUBE_CACHE (and checks $ESC_KUBE_KEYCHAIN); `{error}` when invalid. */
 export function cacheMode(flag: string | undefined, environ: Readonly<Record<string, string | undefined>>): CacheMode | { error: string } {
+  const adapter = environ.ESC_KUBE_KEYCHAIN;
+  if (adapter !== undefined && adapter !== '' && adapter !== 'keytar' && adapter !== 'napi') {
+    return { error: `invalid $ESC_KUBE_KEYCHAIN ${JSON.stringify(adapter)}: expected napi (@napi-rs/keyring, the default) or keytar` };
+  }
   const raw = flag ?? environ.ESC_KUBE_CACHE ?? 'keychain';
   if (raw === 'keychain' || raw === 'file' || raw === 'none') return raw;
   return { error: `invalid cache mode ${JSON.stringify(raw)}${flag === undefined ? ' in $ESC_KUBE_CACHE' : ''}: expected keychain, file or none` };

@@ -152,6 +152,8 @@ describe('store selection', () => {
     [undefined, { ESC_KUBE_CACHE: 'none' }, 'none'],
     ['disk', {}, { error: 'invalid cache mode "disk": expected keychain, file or none' }],
     [undefined, { ESC_KUBE_CACHE: 'yes' }, { error: 'invalid cache mode "yes" in $ESC_KUBE_CACHE: expected keychain, file or none' }],
+    [undefined, { ESC_KUBE_KEYCHAIN: 'keytar' }, 'keychain'],
+    [undefined, { ESC_KUBE_KEYCHAIN: 'gnome' }, { error: 'invalid $ESC_KUBE_KEYCHAIN "gnome": expected napi (@napi-rs/keyring, the default) or keytar' }],
   ])('--cache %s with %j -> %j', (flag, environ, want) => expect(cacheMode(flag, environ)).toEqual(want));
 
   it('falls back to the file store when the keychain does not answer, telling once per machine', async () => {
