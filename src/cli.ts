@@ -69,6 +69,7 @@ export interface Deps {
 export { resolveEnvDir };
 
 const FORMATS = ['json', 'yaml', 'dotenv', 'shell', 'string'] as const;
+const CACHE_HELP = 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)';
 
 /** Runs the CLI and returns the exit status. Never calls process.exit. */
 export async function runCli(argv: readonly string[], deps: Deps): Promise<number> {
@@ -254,7 +255,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .description('log in to the identity provider of an environment\'s aws-login (oidc.login) ahead of time')
     .requiredOption('--env <env>', 'environment whose oidc.login to use (else the login of ~/.config/esc-kube/config.yaml)')
     .option('--device', 'use the device authorization grant instead of a browser')
-    .option('--cache <mode>', 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)')
+    .option('--cache <mode>', CACHE_HELP)
     .action(async (opts: { env: string; device?: boolean; cache?: string }) => {
       const issuers: string[] = [];
       const source = loginSource(loginDeps, { cache: credentialCache(opts.cache), interactive: true, device: opts.device ?? false, env: opts.env, done: (i) => issuers.push(i) });
@@ -266,7 +267,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .command('logout')
     .description('forget stored logins (ID and refresh tokens): all, or those of one environment')
     .option('--env <env>', 'only the logins made for this environment')
-    .option('--cache <mode>', 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)')
+    .option('--cache <mode>', CACHE_HELP)
     .action(async (opts: { env?: string; cache?: string }) => {
       const c = credentialCache(opts.cache);
       const n = c ? await c.clear((m) => m.kind === 'login' && (opts.env === undefined || m.env === opts.env)) : 0;
@@ -277,7 +278,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   cache
     .command('ls')
     .description('list cached entries: key, kind, environment, cluster, expiry and store (never a secret)')
-    .option('--cache <mode>', 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)')
+    .option('--cache <mode>', CACHE_HELP)
     .action(async (opts: { cache?: string }) => {
       const c = credentialCache(opts.cache);
       if (!c) return;
@@ -288,7 +289,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .command('clear')
     .description('remove cached tokens and sessions (all, or those of one environment)')
     .option('--env <env>', 'only the entries made for this environment')
-    .option('--cache <mode>', 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)')
+    .option('--cache <mode>', CACHE_HELP)
     .action(async (opts: { env?: string; cache?: string }) => {
       const c = credentialCache(opts.cache);
       if (!c) return;
@@ -305,7 +306,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .option('--region <region>', 'AWS region (default: the environment\'s AWS_REGION, AWS_DEFAULT_REGION or pulumiConfig aws:region)')
     .option('--credentials <path>', 'path of a credentials object in the environment, e.g. aws.login (default: its AWS_* environmentVariables)')
     .option('--sts-host <host>', 'STS host named in the token (default: the standard host of the region)')
-    .option('--cache <mode>', 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)')
+    .option('--cache <mode>', CACHE_HELP)
     .option('--refresh', 'skip the cache, then update it')
     .action(async (opts: { env?: string; cluster?: string; clusterId?: string; region?: string; credentials?: string; stsHost?: string; cache?: string; refresh?: boolean }) => {
       compact = true;
@@ -318,15 +319,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
               cache: c,
               refresh,
               ...(deps.tokenTierMissed ? { knownMiss: true } : {}),
-              key: tokenKey({
-                envName,
-                envDir: envDir(),
-                clusterId,
-                ...(region ? { region } : {}),
-                ...(opts.credentials ? { credentialsPath: opts.credentials } : {}),
-                ...(opts.stsHost ? { stsHost: opts.stsHost } : {}),
-                environ: deps.environ,
-              }),
+              key: tokenKey({ envName, envDir: envDir(), clusterId, region, credentialsPath: opts.credentials, stsHost: opts.stsHost, environ: deps.environ }),
             }
           : undefined;
       const wrapSts = c && envName ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, c, { endpoint, refresh, env: envName }) : undefined;

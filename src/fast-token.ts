@@ -56,9 +56,9 @@ export async function cachedToken(argv: readonly string[], ctx: FastTokenContext
     envName,
     envDir: resolveEnvDir(flags['--env-dir'], ctx.environ, ctx.cwd, home),
     clusterId,
-    ...(region ? { region } : {}),
-    ...(flags['--credentials'] ? { credentialsPath: flags['--credentials'] } : {}),
-    ...(flags['--sts-host'] ? { stsHost: flags['--sts-host'] } : {}),
+    region,
+    credentialsPath: flags['--credentials'],
+    stsHost: flags['--sts-host'],
     environ: ctx.environ,
   });
   const dir = cacheDir(ctx.environ, home);

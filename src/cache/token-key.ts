@@ -24,9 +24,9 @@ export interface TokenRequest {
   envDir: string;
   clusterId: string;
   /** The region asked for (flag or cluster extension), not the one resolved from the environment. */
-  region?: string;
-  credentialsPath?: string;
-  stsHost?: string;
+  region?: string | undefined;
+  credentialsPath?: string | undefined;
+  stsHost?: string | undefined;
   environ: Readonly<Record<string, string | undefined>>;
 }
 

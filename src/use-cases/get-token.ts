@@ -3,8 +3,8 @@
 
 import { isValidRegion, stsHost } from '../aws/endpoints.js';
 import { MAX_TOKEN_BYTES, presignEksToken, TOKEN_LIFETIME_MS, type AwsCredentials } from '../aws/eks-token.js';
-import { execCredentialJson, parseExecInfo, type ExecApiVersion } from '../aws/exec-credential.js';
-import { resolveTokenRequest } from '../token-request.js';
+import { execCredentialJson, type ExecApiVersion } from '../aws/exec-credential.js';
+import { resolveTokenRequest, type TokenRequestNames } from '../token-request.js';
 import { scalarText, projectEnvironment } from '../esc/projection.js';
 import { NumberValue, type Exported } from '../esc/value.js';
 import { EscKubeError } from '../errors.js';
@@ -56,12 +56,16 @@ export interface TokenResult {
 
 /** Builds the ExecCredential: from the token tier when it has a fresh entry, else anew (one process at a time per key). */
 export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promise<TokenResult> {
+  const request = resolveTokenRequest(input, deps.environ.KUBERNETES_EXEC_INFO);
+  const { info } = request;
+  if (!info) throw new EscKubeError('exec-info', request.refused ?? 'KUBERNETES_EXEC_INFO is not supported');
+  if (info.warning) deps.warn(info.warning);
   const tc = deps.tokenCache;
-  if (!tc) return makeToken(input, deps);
+  if (!tc) return makeToken(input, request, info.apiVersion, deps);
   const fromCache = async () => {
     const e = await tc.cache.getToken(tc.key);
     if (!e) return undefined;
-    const { apiVersion } = parseExecInfo(deps.environ.KUBERNETES_EXEC_INFO);
+    const apiVersion = info.apiVersion;
     const expiration = new Date(e.expiration);
     return { json: execCredentialJson(apiVersion, e.token, expiration), apiVersion, token: e.token, expiration, region: '', clusterId: '' };
   };
@@ -75,7 +79,7 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
       const hit = await fromCache();
       if (hit) return hit;
     }
-    const result = await makeToken(input, deps);
+    const result = await makeToken(input, request, info.apiVersion, deps);
     await tc.cache.put(
       tc.key,
       { v: CACHE_FORMAT, token: result.token, expiration: result.expiration.toISOString(), files: result.files },
@@ -87,10 +91,13 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
   }
 }
 
-async function makeToken(input: GetTokenInput, deps: GetTokenDeps): Promise<TokenResult & { files: { path: string; sha256: string }[]; env: string }> {
-  const { info, refused, envName, clusterId, region: regionAsked } = resolveTokenRequest(input, deps.environ.KUBERNETES_EXEC_INFO);
-  if (!info) throw new EscKubeError('exec-info', refused ?? 'KUBERNETES_EXEC_INFO is not supported');
-  if (info.warning) deps.warn(info.warning);
+async function makeToken(
+  input: GetTokenInput,
+  request: TokenRequestNames,
+  apiVersion: ExecApiVersion,
+  deps: GetTokenDeps,
+): Promise<TokenResult & { files: { path: string; sha256: string }[]; env: string }> {
+  const { envName, clusterId, region: regionAsked } = request;
   if (!envName) throw new EscKubeError('usage', 'token needs --env ENV (or "env" in the cluster\'s client.authentication.k8s.io/exec extension)');
   if (!clusterId) throw new EscKubeError('usage', 'token needs --cluster NAME (or "cluster" in the cluster\'s client.authentication.k8s.io/exec extension)');
 
@@ -112,7 +119,7 @@ async function makeToken(input: GetTokenInput, deps: GetTokenDeps): Promise<Toke
   }
   if (expiration < now) expiration = now;
   const files = [...env.sources.values()].filter((s) => s.file && s.digest).map((s) => ({ path: s.file!, sha256: s.digest! }));
-  return { json: execCredentialJson(info.apiVersion, token, expiration), apiVersion: info.apiVersion, token, expiration, region, clusterId, files, env: env.name };
+  return { json: execCredentialJson(apiVersion, token, expiration), apiVersion, token, expiration, region, clusterId, files, env: env.name };
 }
 
 function text(e: Exported | undefined): string | undefined {
