@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'token'
   | 'kubeconfig'
   | 'eks'
+  | 'keychain'
   | 'internal';
 
 /** A failure to report to the user as one line (plus diagnostics), never with a stack trace. */

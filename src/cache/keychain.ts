@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { EscKubeError } from '../errors.js';
 
 // The store behind the credential cache: one small interface, with adapters for the OS keychain
 // (@napi-rs/keyring by default, keytar on request) and a file store. A keychain that fails or does not
@@ -57,11 +58,11 @@ export async function napiKeychain(): Promise<Keychain> {
  * The OS keychain through keytar (archived in 2022). Against a hung daemon its calls block a thread-pool
  * thread for up to 50 s: esc-kube answers after 2 s from the file store, but Node cannot exit until the
  * call returns, so keytar is not the default. Its findCredentials is never called: it crashes on items
- * without an account.
+ * without an account. keytar is an optional dependency whose native build often fails (it needs
+ * libsecret-1-dev and a compiler), so it is loaded by name at run time and described by a local type:
+ * the build never needs it.
  */
-export async function keytarKeychain(): Promise<Keychain> {
-  const mod = (await import('keytar')) as unknown as { default?: KeytarApi } & KeytarApi;
-  const keytar = mod.default ?? mod;
+export async function keytarKeychain(keytar: KeytarApi): Promise<Keychain> {
   return {
     kind: 'keychain',
     label: 'keychain (keytar)',
@@ -73,8 +74,32 @@ export async function keytarKeychain(): Promise<Keychain> {
   };
 }
 
-interface KeytarApi {
+/** The part of keytar's API that esc-kube uses. */
+export interface KeytarApi {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
   deletePassword(service: string, account: string): Promise<boolean>;
+}
+
+/** The one line for a keytar that is not installed (or whose native part did not build). */
+export const KEYTAR_MISSING =
+  '$ESC_KUBE_KEYCHAIN=keytar, but keytar is not installed (it is optional, and its native build needs libsecret-1-dev, a compiler and Node\'s headers): run `npm install keytar` in esc-kube\'s directory, or unset ESC_KUBE_KEYCHAIN to use the default keychain (@napi-rs/keyring)';
+
+/**
+ * Loads keytar by name (so that neither the type check nor the bundle needs it); a keytar that is not
+ * installed, or whose native part cannot load, is an error the user must act on, not a passing failure.
+ */
+export function loadKeytar(load: (name: string) => unknown = createRequire(import.meta.url)): KeytarApi {
+  let mod: { default?: KeytarApi } & Partial<KeytarApi>;
+  try {
+    mod = load('keytar') as typeof mod;
+  } catch (e) {
+    // MODULE_NOT_FOUND: not installed; ERR_DLOPEN_FAILED and friends: installed, but its binary is unusable.
+    throw new EscKubeError('keychain', KEYTAR_MISSING, { cause: e });
+  }
+  const api = (mod.default ?? mod) as Partial<KeytarApi>;
+  if (typeof api.getPassword !== 'function' || typeof api.setPassword !== 'function' || typeof api.deletePassword !== 'function') {
+    throw new EscKubeError('keychain', KEYTAR_MISSING);
+  }
+  return api as KeytarApi;
 }

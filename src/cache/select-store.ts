@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import { fileKeychain, ensurePrivateDir, readIfExists, writePrivateFile } from './file-store.js';
-import { keytarKeychain, napiKeychain, withTimeout, type Keychain } from './keychain.js';
+import { keytarKeychain, loadKeytar, napiKeychain, withTimeout, type Keychain } from './keychain.js';
 
 /** Where to cache. */
 export type CacheMode = 'keychain' | 'file' | 'none';
@@ -58,11 +58,13 @@ export function selectStore(setup: StoreSetup): Keychain {
 function chooseStore(setup: StoreSetup): Keychain {
   const files = fileKeychain(setup.dir);
   if (setup.mode === 'file') return files;
+  // Asked for by name: a keytar that cannot load is the user's to fix, so it fails here (one line),
+  // before anything else can send the call to the file store.
+  const keytar = setup.environ.ESC_KUBE_KEYCHAIN === 'keytar' ? loadKeytar() : undefined;
   if (setup.platform === 'linux' && !setup.environ.DBUS_SESSION_BUS_ADDRESS) {
     return fallbackNow(files, setup, 'no D-Bus session bus ($DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service');
   }
-  const open = setup.environ.ESC_KUBE_KEYCHAIN === 'keytar' ? keytarKeychain : napiKeychain;
-  return resilientKeychain(open, files, setup);
+  return resilientKeychain(keytar ? () => keytarKeychain(keytar) : napiKeychain, files, setup);
 }
 
 function fallbackNow(files: Keychain, setup: StoreSetup, why: string): Keychain {

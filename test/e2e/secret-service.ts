@@ -1,6 +1,6 @@
 // A real Secret Service for tests: gnome-keyring-daemon, unlocked, on a private D-Bus session bus.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './helpers.js';
@@ -31,6 +31,21 @@ function waitForLine(child: ChildProcess, pattern: RegExp, ms: number): Promise<
   });
 }
 
+/** Resolves once org.freedesktop.secrets has an owner on the bus (asked with dbus-send); rejects at the deadline. */
+async function waitForSecretsName(address: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const r = spawnSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'], {
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address },
+      encoding: 'utf8',
+    });
+    if (/boolean true/.test(r.stdout ?? '')) return;
+    if (Date.now() > deadline) throw new Error(`org.freedesktop.secrets has no owner after ${ms / 1000} s: ${r.stderr ?? ''}`);
+    // Each question is a blocking round trip of its own; asking again at once is a busy loop.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Starts dbus-daemon and gnome-keyring-daemon (secrets component, unlocked with a test password). */
 export async function startSecretService(): Promise<SecretService> {
   const root = tempDir();
@@ -46,9 +61,17 @@ export async function startSecretService(): Promise<SecretService> {
     stdio: ['pipe', 'pipe', 'ignore'],
   });
   keyring.stdin!.end('test-password');
-  // The daemon prints its control socket once it serves; give it a moment to claim the bus name.
-  await waitForLine(keyring, /GNOME_KEYRING_CONTROL=/, 10_000).catch(() => undefined);
-  await new Promise((r) => setTimeout(r, 300));
+  // Ready means: the bus says the Secret Service name has an owner. (In --foreground mode the daemon
+  // prints nothing to wait for.)
+  const exited = new Promise<never>((_, reject) => keyring.on('exit', (code) => reject(new Error(`gnome-keyring-daemon exited with ${code}`))));
+  exited.catch(() => undefined);
+  try {
+    await Promise.race([waitForSecretsName(address, 10_000), exited]);
+  } catch (e) {
+    keyring.kill();
+    bus.kill();
+    throw new Error(`gnome-keyring did not become ready: ${(e as Error).message}`);
+  }
   return {
     env,
     freeze: () => void keyring.kill('SIGSTOP'),
