@@ -8,5 +8,6 @@ export default defineConfig({
     // End-to-end suites start servers and child processes; two workers match these 2-core machines.
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],
+    globalSetup: ['./test/support/global-setup.ts'],
   },
 });

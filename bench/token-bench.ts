@@ -12,7 +12,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import { readdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BIN, cleanEnv, hasCommand, startMoto, tempDir } from '../test/e2e/helpers.js';
+import { BIN, cleanEnv, hasCommand, removeTempDirs, startMoto, tempDir } from '../test/e2e/helpers.js';
 import { oidcEnvironment, staticEnvironment } from '../test/e2e/environments.js';
 import { startSecretService } from '../test/e2e/secret-service.js';
 import { TestIssuer } from '../test/fakes/jwt.js';
@@ -113,4 +113,5 @@ check('token-tier hit within 30 ms of bare node (file store)', hit.ms - node.ms 
 if (keychainHit) check('token-tier hit within 30 ms of bare node (keychain)', keychainHit.ms - node.ms <= 30, `+${(keychainHit.ms - node.ms).toFixed(1)} ms`);
 if (awsMs) check('at least 8 times faster than aws eks get-token', awsMs / hit.ms >= 8, `${(awsMs / hit.ms).toFixed(1)}x (file store)${keychainHit ? `, ${(awsMs / keychainHit.ms).toFixed(1)}x (keychain)` : ''}`);
 if (hit.rssKb) check('peak RSS of a hit under 60 MB', hit.rssKb < 60 * 1024, `${(hit.rssKb / 1024).toFixed(1)} MB`);
+removeTempDirs();
 process.exit(0);

@@ -69,6 +69,7 @@ export interface Deps {
 export { resolveEnvDir };
 
 const FORMATS = ['json', 'yaml', 'dotenv', 'shell', 'string'] as const;
+const CACHE_OFF = 'the credential cache is off (--cache none or $ESC_KUBE_CACHE=none)';
 const CACHE_HELP = 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)';
 
 /** Runs the CLI and returns the exit status. Never calls process.exit. */
@@ -281,7 +282,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .option('--cache <mode>', CACHE_HELP)
     .action(async (opts: { cache?: string }) => {
       const c = credentialCache(opts.cache);
-      if (!c) return;
+      if (!c) return void deps.stderr.write(`esc-kube: ${CACHE_OFF}\n`);
       const rows = (await c.list()).map((m) => [m.key, m.kind, m.env ?? '-', m.kind === 'token' ? (m.cluster ?? '-') : (m.role ?? '-'), m.region ?? '-', m.expires, m.store]);
       deps.stdout.write(table([['KEY', 'KIND', 'ENVIRONMENT', 'CLUSTER/ROLE', 'REGION', 'EXPIRES', 'STORE'], ...rows]));
     });
@@ -292,7 +293,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .option('--cache <mode>', CACHE_HELP)
     .action(async (opts: { env?: string; cache?: string }) => {
       const c = credentialCache(opts.cache);
-      if (!c) return;
+      if (!c) return void deps.stderr.write(`esc-kube: ${CACHE_OFF}\n`);
       const n = await c.clear(opts.env === undefined ? undefined : (m) => m.env === opts.env);
       deps.stderr.write(`esc-kube: removed ${n} cache entr${n === 1 ? 'y' : 'ies'}\n`);
     });

@@ -1,13 +1,14 @@
 // Tokens against the published vectors (../shared/eks-token-vectors.json), and the verifier the
 // end-to-end tests use against the server-side rules, including the rejected forms.
 
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { presignEksToken, TOKEN_LIFETIME_MS } from '../../src/aws/eks-token.js';
 import { stsHost } from '../../src/aws/endpoints.js';
 import { rfc3339 } from '../../src/aws/exec-credential.js';
 import { verifyToken } from '../fakes/token-verifier.js';
+import { named, requirePath } from '../e2e/helpers.js';
 
 interface Vector {
   name: string;
@@ -23,11 +24,13 @@ interface Vector {
 }
 
 const file = fileURLToPath(new URL('../../../shared/eks-token-vectors.json', import.meta.url));
-const vectors = existsSync(file)
+const vectorsFile = requirePath(file);
+const vectors = vectorsFile.ok
   ? (JSON.parse(readFileSync(file, 'utf8')) as { cases: Vector[]; rejectedByServer: { tokenUrl?: string; token?: string; why: string }[] })
   : undefined;
 
-describe.runIf(vectors)('EKS token vectors', () => {
+describe.runIf(vectorsFile.ok)(named('EKS token vectors', vectorsFile), () => {
+  it('has cases', () => expect(vectors!.cases.length).toBeGreaterThan(0));
   it.each(vectors?.cases.map((c) => [c.name, c] as const) ?? [])('%s', async (_name, c) => {
     const now = new Date(c.signingTime);
     const credentials = { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) };
@@ -42,6 +45,7 @@ describe.runIf(vectors)('EKS token vectors', () => {
     expect(verify(c.cluster, 'wrong-secret')).toMatchObject({ ok: false });
   });
 
+  it('has rejected forms', () => expect(vectors!.rejectedByServer.length).toBeGreaterThan(0));
   it.each(vectors?.rejectedByServer.map((r) => [r.why, r] as const) ?? [])('the server rejects: %s', (why, r) => {
     const token = r.token ?? 'k8s-aws-v1.' + Buffer.from(r.tokenUrl!).toString('base64url');
     const verdict = verifyToken(token, { clusterId: 'test-cluster', now: () => new Date('2023-04-28T00:05:00Z'), secretFor: () => 'x' });

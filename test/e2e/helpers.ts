@@ -1,7 +1,7 @@
 // Helpers for end-to-end tests that drive the built binary (bin/esc-kube -> dist/).
 
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,19 @@ export interface RunResult {
   stderr: string;
 }
 
-const testCacheHome = mkdtempSync(join(tmpdir(), 'esc-kube-cache-home-'));
+/** Every directory made here, for `removeTempDirs` (the test runs remove their whole TMPDIR instead). */
+const made: string[] = [];
+const testCacheHome = track(mkdtempSync(join(tmpdir(), 'esc-kube-cache-home-')));
+
+function track(dir: string): string {
+  made.push(dir);
+  return dir;
+}
+
+/** Removes the directories this module made (for the benchmarks, which run outside the test runner). */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /**
  * Variables every test run gets: no inherited AWS or Kubernetes settings, no Node warnings, and no
@@ -70,7 +82,7 @@ export function startEscKube(args: string[], env: Record<string, string>): Child
 
 /** A fresh temporary directory with the given files (paths relative to it). */
 export function tempDir(files: Record<string, string | Uint8Array> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'esc-kube-test-'));
+  const dir = track(mkdtempSync(join(tmpdir(), 'esc-kube-test-')));
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), content);
@@ -86,17 +98,43 @@ export function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** Whether a test's prerequisite (an outside tool, a shared fixture) is here, and if not, why. */
+export interface Prerequisite {
+  ok: boolean;
+  reason: string;
+}
+
 /**
- * Whether a test that needs an outside tool can run. Missing tools skip the test with a reason,
- * except under CI=true, where a missing tool is a failure: CI must install everything.
+ * A prerequisite of a test. When it is missing the test is skipped, and its name says why (see
+ * `named`), except under CI=true, where a missing prerequisite is a failure: CI must install everything.
  */
-export function requireTools(...names: string[]): { ok: boolean; reason: string } {
+export function prerequisite(present: boolean, missing: string): Prerequisite {
+  if (present) return { ok: true, reason: '' };
+  if (process.env.CI === 'true') throw new Error(`CI=true but this test ${missing}: .ci/run must provide it`);
+  console.warn(`skipping: ${missing}`);
+  return { ok: false, reason: missing };
+}
+
+/** Whether a test that needs outside tools can run (see `prerequisite`). */
+export function requireTools(...names: string[]): Prerequisite {
   const missing = names.filter((n) => !hasCommand(n));
-  if (missing.length === 0) return { ok: true, reason: '' };
-  const reason = `needs ${missing.join(', ')} on the PATH`;
-  if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}: .ci/run must install it`);
-  console.warn(`skipping: ${reason}`);
-  return { ok: false, reason };
+  return prerequisite(missing.length === 0, `needs ${missing.join(', ')} on the PATH`);
+}
+
+/** Whether a shared fixture (a file or directory beside the checkout) is there (see `prerequisite`). */
+export function requirePath(path: string): Prerequisite {
+  return prerequisite(existsSync(path), `needs ${path}`);
+}
+
+/** A test or suite title that says why it is skipped, when it is. */
+export function named(title: string, ...prerequisites: Prerequisite[]): string {
+  const missing = prerequisites.filter((p) => !p.ok).map((p) => p.reason);
+  return missing.length === 0 ? title : `${title} [skipped: ${missing.join('; ')}]`;
+}
+
+/** All prerequisites together, for `runIf`. */
+export function allOk(...prerequisites: Prerequisite[]): boolean {
+  return prerequisites.every((p) => p.ok);
 }
 
 /** A free TCP port on 127.0.0.1 (never one that Node's fetch refuses). */

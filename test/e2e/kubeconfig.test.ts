@@ -5,11 +5,11 @@
 // verified against the returned CA. Plus merging, refusals and an interrupted write.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { BIN, cleanEnv, kubectlBinaries, requireTools, ROOT, runCommand, runEscKube, startMoto, tempDir, type Moto } from './helpers.js';
+import { BIN, cleanEnv, kubectlBinaries, named, prerequisite, requireTools, ROOT, runCommand, runEscKube, startMoto, tempDir, type Moto } from './helpers.js';
 import { oidcEnvironment, staticEnvironment } from './environments.js';
 import { selfSignedCert, startKubeApi, type KubeApi } from '../fakes/kube-api.js';
 import { startEksDouble } from '../fakes/eks-double.js';
@@ -18,7 +18,11 @@ import { TestIssuer } from '../fakes/jwt.js';
 
 const SECRET = 'kubeconfig-gen-secret-key/xyz';
 // openssl makes the API endpoint's certificate; kubectl drives most of these tests.
-const withTls = requireTools('openssl', 'kubectl').ok;
+const tlsTools = requireTools('openssl', 'kubectl');
+const withTls = tlsTools.ok;
+/** The newest versioned kubectl; the suites below that need one run only when there is one. */
+const newestKubectl = kubectlBinaries().at(-1);
+const versioned = prerequisite(!withTls || newestKubectl !== undefined, 'needs a versioned kubectl (kubectl.1.NN) beside the dispatcher');
 
 /** PATH with a wrapper `esc-kube` that logs each run, then runs the built binary. */
 function pathWithLoggingEscKube(): { path: string; log: string } {
@@ -30,15 +34,16 @@ function pathWithLoggingEscKube(): { path: string; log: string } {
 }
 const runsIn = (log: string) => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);
 
-describe.runIf(withTls)('kubeconfig-gen with an EKS double, then every kind of client', () => {
+describe.runIf(withTls && versioned.ok)(named('kubeconfig-gen with an EKS double, then every kind of client', tlsTools, versioned), () => {
   let api: KubeApi;
   let api2: KubeApi;
   let eks: Awaited<ReturnType<typeof startEksDouble>>;
-  const tls = withTls ? selfSignedCert() : undefined;
+  let tls: { key: string; cert: string };
   const envDir = tempDir({ 'team.yaml': staticEnvironment('AKIAKUBECONFIGGEN', SECRET, undefined, 'us-west-2') });
   beforeAll(async () => {
-    api = await startKubeApi({ clusterId: 'demo', secretFor: (k) => (k === 'AKIAKUBECONFIGGEN' ? SECRET : undefined), tls: tls! });
-    api2 = await startKubeApi({ clusterId: 'other', secretFor: (k) => (k === 'AKIAKUBECONFIGGEN' ? SECRET : undefined), tls: tls! });
+    tls = selfSignedCert();
+    api = await startKubeApi({ clusterId: 'demo', secretFor: (k) => (k === 'AKIAKUBECONFIGGEN' ? SECRET : undefined), tls });
+    api2 = await startKubeApi({ clusterId: 'other', secretFor: (k) => (k === 'AKIAKUBECONFIGGEN' ? SECRET : undefined), tls });
     eks = await startEksDouble([
       { name: 'demo', endpoint: api.url, caData: api.caData },
       { name: 'other', endpoint: api2.url, caData: api2.caData },
@@ -108,8 +113,8 @@ describe.runIf(withTls)('kubeconfig-gen with an EKS double, then every kind of c
       { name: 'esc-kube-team', user: { exec: expect.objectContaining({ apiVersion: 'client.authentication.k8s.io/v1', args: ['token', '--env-dir', envDir], provideClusterInfo: true }) } },
     ]);
     expect(c.clusters[1].cluster.extensions).toEqual([{ name: 'client.authentication.k8s.io/exec', extension: { env: 'team', cluster: 'other', region: 'us-west-2' } }]);
-    const kubectl = kubectlBinaries().at(-1);
-    if (!kubectl) return;
+    const kubectl = newestKubectl!;
+    expect(c.contexts).toHaveLength(2);
     for (const ctx of c.contexts.map((x: { name: string }) => x.name)) {
       const k = await runCommand(kubectl, ['--context', ctx, 'get', 'ns'], { env: cleanEnv({ KUBECONFIG: file, HOME: tempDir(), PATH: `${ROOT}/bin:${process.env.PATH}` }) });
       expect(k.stderr, ctx).toBe('');
@@ -138,8 +143,7 @@ describe.runIf(withTls)('kubeconfig-gen with an EKS double, then every kind of c
     expect(c.clusters).toEqual(stored.clusters);
     expect(c.contexts).toEqual(stored.contexts);
     expect(c.users[0].user.exec.args).toEqual(['token', '--env', 'eks', '--cluster', 'demo', '--region', 'us-west-2', '--env-dir', dir]);
-    const kubectl = kubectlBinaries().at(-1);
-    if (!kubectl) return;
+    const kubectl = newestKubectl!;
     const k = await runCommand(kubectl, ['get', 'ns'], { env: cleanEnv({ KUBECONFIG: file, HOME: tempDir(), PATH: `${ROOT}/bin:${process.env.PATH}` }) });
     expect(k.stderr).toBe('');
     expect(k.code).toBe(0);
@@ -190,38 +194,50 @@ describe.runIf(withTls)('kubeconfig-gen with an EKS double, then every kind of c
     expect(readFileSync(file, 'utf8')).toBe(content);
   });
 
-  it('killing the process during the write never leaves a truncated file', async () => {
-    const file = join(tempDir(), 'config');
-    // A large kubeconfig makes the write window wide.
+  it('killing the process during the write never leaves a truncated file (the kills land mid-write)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'config');
+    // A large kubeconfig makes the write (and its fsync) take a while.
     const big = { apiVersion: 'v1', kind: 'Config', clusters: Array.from({ length: 3000 }, (_, i) => ({ name: `c${i}`, cluster: { server: `https://c${i}.example:6443` } })), users: [], contexts: [] };
     writeFileSync(file, stringify(big));
     const valid = (text: string) => {
       const c = parse(text);
       return c.kind === 'Config' && c.clusters.length >= 3000;
     };
+    // The atomic write goes to a temporary file beside the target (write-file-atomic names it
+    // "config.<hex>") and renames it. A SIGKILL leaves that file behind only when it lands between
+    // the temporary file's creation and the rename: each one left over proves a kill mid-write.
+    const temporaries = () => readdirSync(dir).filter((f) => /^config\.[0-9a-f]+$/.test(f)).length;
+    let landedMidWrite = 0;
     for (let i = 0; i < 12; i++) {
+      const before = temporaries();
       const child = spawn(process.execPath, [BIN, 'kubeconfig-gen', '--env', 'team', '--env-dir', envDir, '--kubeconfig', file, '--cluster', 'demo', '--alias', `a${i}`], {
         env: cleanEnv({ AWS_ENDPOINT_URL_EKS: eks.url }),
         stdio: 'ignore',
       });
       const exited = new Promise((r) => child.on('exit', r));
-      await new Promise((r) => setTimeout(r, 150 + i * 40));
-      child.kill('SIGKILL');
+      // Kill at the event of the temporary file's creation, not after a guessed delay.
+      const watcher = watch(dir, (_event, name) => {
+        if (name && /^config\.[0-9a-f]+$/.test(name) && existsSync(join(dir, name))) child.kill('SIGKILL');
+      });
       await exited;
+      watcher.close();
+      if (temporaries() > before) landedMidWrite++;
       expect(valid(readFileSync(file, 'utf8'))).toBe(true);
     }
+    expect(landedMidWrite, 'kills that landed while the temporary file existed').toBeGreaterThanOrEqual(3);
   }, 60_000);
 });
 
-describe('kubeconfig-gen against moto_server (EKS CreateCluster, then DescribeCluster)', () => {
-  const tools = requireTools('moto_server', 'aws');
+const motoTools = requireTools('moto_server', 'aws');
+describe.runIf(motoTools.ok)(named('kubeconfig-gen against moto_server (EKS CreateCluster, then DescribeCluster)', motoTools), () => {
   let moto: Moto | undefined;
   beforeAll(async () => {
-    if (tools.ok) moto = await startMoto();
+    moto = await startMoto();
   }, 30_000);
   afterAll(() => moto?.stop());
 
-  it.runIf(tools.ok)('writes the endpoint and CA that moto describes', async () => {
+  it('writes the endpoint and CA that moto describes', async () => {
     const awsEnv = cleanEnv({ AWS_ACCESS_KEY_ID: 'AKIAMOTO', AWS_SECRET_ACCESS_KEY: 'moto-secret', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' });
     const created = spawnSync('aws', ['--endpoint-url', moto!.endpoint, '--region', 'eu-west-1', 'eks', 'create-cluster', '--name', 'moto-demo', '--role-arn', 'arn:aws:iam::123456789012:role/eks', '--resources-vpc-config', 'subnetIds=subnet-1'], { env: awsEnv, encoding: 'utf8' });
     expect(created.status, created.stderr).toBe(0);
@@ -239,7 +255,7 @@ describe('kubeconfig-gen against moto_server (EKS CreateCluster, then DescribeCl
   });
 });
 
-describe.runIf(withTls)('a long-lived client (kubectl proxy, client-go) re-runs the plugin on expiry and after a 401', () => {
+describe.runIf(withTls && versioned.ok)(named('a long-lived client (kubectl proxy, client-go) re-runs the plugin on expiry and after a 401', tlsTools, versioned), () => {
   const issuer = new TestIssuer('https://oidc.long-lived.example');
   let sts: StsDouble;
   let api: KubeApi;
@@ -256,14 +272,14 @@ describe.runIf(withTls)('a long-lived client (kubectl proxy, client-go) re-runs 
     await eks.close();
   });
 
-  it.runIf(kubectlBinaries().length > 0)('kubectl proxy asks for a new token when the old one expires and after the server answers 401', async () => {
+  it('kubectl proxy asks for a new token when the old one expires and after the server answers 401', async () => {
     const dir = tempDir({ 'ci.yaml': oidcEnvironment(), 'token.jwt': issuer.mint({ exp: Math.floor(Date.now() / 1000) + 3600 }) });
     const { path, log } = pathWithLoggingEscKube();
     const env = cleanEnv({ PATH: path, HOME: tempDir(), AWS_ENDPOINT_URL_STS: sts.url, AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'token.jwt'), AWS_ENDPOINT_URL_EKS: eks.url });
     const file = join(tempDir(), 'config');
     expect((await runEscKube(['kubeconfig-gen', '--env', 'ci', '--env-dir', dir, '--kubeconfig', file, '--cluster', 'demo'], { env })).code).toBe(0);
 
-    const proxy = spawn(kubectlBinaries().at(-1)!, ['proxy', '--port=0', '--address=127.0.0.1'], { env: { ...env, KUBECONFIG: file }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proxy = spawn(newestKubectl!, ['proxy', '--port=0', '--address=127.0.0.1'], { env: { ...env, KUBECONFIG: file }, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const port = await new Promise<string>((resolve, reject) => {
         let out = '';

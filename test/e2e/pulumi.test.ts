@@ -2,14 +2,13 @@
 // (pulumi-stacks + aws-login oidc), kubeconfig-gen --from kubeconfig on it, state errors; and
 // environments in Pulumi Cloud through a local server that follows the documented ESC REST API.
 
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cleanEnv, ROOT, runEscKube, tempDir, type RunResult } from './helpers.js';
+import { cleanEnv, named, requirePath, ROOT, runEscKube, tempDir, type RunResult } from './helpers.js';
 import { startStsDouble, type StsDouble } from '../fakes/sts-double.js';
 import { TestIssuer } from '../fakes/jwt.js';
 import { verifyToken } from '../fakes/token-verifier.js';
@@ -23,7 +22,8 @@ const run = async (args: string[], env: Record<string, string>) => {
   return r;
 };
 
-describe.runIf(existsSync(shared))("the seed's eks-sandbox against the fixture backend", () => {
+const fixtures = requirePath(shared);
+describe.runIf(fixtures.ok)(named("the seed's eks-sandbox against the fixture backend", fixtures), () => {
   const issuer = new TestIssuer('https://token.actions.example');
   let sts: StsDouble;
   beforeAll(async () => {
@@ -95,6 +95,7 @@ describe.runIf(existsSync(shared))("the seed's eks-sandbox against the fixture b
   });
 
   it('no passphrase appears in any output', () => {
+    expect(outputs.length).toBeGreaterThan(5);
     for (const o of outputs) expect(o.stdout.includes(PASS) || o.stderr.includes(PASS)).toBe(false);
   });
 });
@@ -240,6 +241,7 @@ describe('environments in Pulumi Cloud', () => {
   });
 
   it('never prints the access token', () => {
+    expect(outputs.length).toBeGreaterThan(5);
     for (const o of outputs) expect(o.stdout.includes(TOKEN) || o.stderr.includes(TOKEN)).toBe(false);
   });
 });

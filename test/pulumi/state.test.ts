@@ -1,6 +1,6 @@
 // Stack outputs from Pulumi's self-managed backend, over the shared fixtures and upstream vectors.
 
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,15 +10,16 @@ import { passphraseDecryptor, parseSaltState, readPassphrase } from '../../src/p
 import { backendDir, readStackOutputs, resolveBackendUrl } from '../../src/pulumi/state.js';
 import { pulumiStacksProvider } from '../../src/providers/pulumi-stacks.js';
 import { exportedFromPlain } from '../../src/esc/value.js';
-import { tempDir } from '../e2e/helpers.js';
+import { named, requirePath, tempDir } from '../e2e/helpers.js';
 
 const shared = fileURLToPath(new URL('../../../shared/pulumi-state/', import.meta.url));
-const present = existsSync(shared);
+const fixtures = requirePath(shared);
+const present = fixtures.ok;
 const fs = { readFile: (p: string) => readFile(p), readdir: (p: string) => readdir(p), stat: (p: string) => stat(p) };
 const PASS = 'correct horse battery staple';
 const deps = (environ: Record<string, string> = { PULUMI_CONFIG_PASSPHRASE: PASS }) => ({ fs, environ, homedir: '/nonexistent', keyCache: new Map<string, Promise<Buffer>>() });
 
-describe.runIf(present)('the three fixture backends', () => {
+describe.runIf(present)(named('the three fixture backends', fixtures), () => {
   const expected = present ? JSON.parse(readFileSync(join(shared, 'expected-outputs.json'), 'utf8')) : {};
   it.each(['backend', 'backend-gzip', 'backend-legacy'])('%s: outputs equal expected-outputs.json, adminPassword secret', async (b) => {
     const out = await readStackOutputs(join(shared, b), 'eks-cluster/demo', deps());
@@ -81,7 +82,7 @@ describe.runIf(present)('the three fixture backends', () => {
   });
 });
 
-describe.runIf(present)('upstream passphrase vectors', () => {
+describe.runIf(present)(named('upstream passphrase vectors', fixtures), () => {
   const v = present ? JSON.parse(readFileSync(join(shared, 'upstream-vectors.json'), 'utf8')) : {};
   it('the correct passphrase checks; a wrong one is "incorrect passphrase"', async () => {
     const [first, empty] = v.passphrase_state_vectors;
