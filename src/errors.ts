@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'kubeconfig'
   | 'eks'
   | 'keychain'
+  | 'format'
   | 'internal';
 
 /** A failure to report to the user as one line (plus diagnostics), never with a stack trace. */

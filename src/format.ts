@@ -3,7 +3,8 @@
 import { stringify as yamlStringify } from 'yaml';
 import { parseInterpolation, type Accessor } from './esc/ast.js';
 import type { Diagnostic } from './esc/diagnostics.js';
-import { scalarText, type Projection } from './esc/projection.js';
+import { scalarText, VARIABLE_NAME, type Projection } from './esc/projection.js';
+import { EscKubeError } from './errors.js';
 import { exportedToPlain, NumberValue, type Exported } from './esc/value.js';
 
 /** The placeholder shown instead of a secret. */
@@ -48,24 +49,56 @@ export function redactExported(e: Exported): Exported {
   return e;
 }
 
-/** `KEY="value"` lines, escaped for dotenv parsers. */
+/**
+ * `KEY=value` lines that godotenv (joho/godotenv, parser.go) reads back exactly and that a POSIX shell
+ * can source without running anything, reading back the same bytes. Throws for a value no quoting can
+ * carry both ways (see {@link dotenvQuote}).
+ */
 export function formatDotenv(p: Projection): string {
-  return Object.entries(p.environmentVariables)
-    .map(([k, v]) => `${k}=${dotenvQuote(v.value)}\n`)
+  return variables(p)
+    .map(([k, v]) => `${k}=${dotenvQuote(k, v.value)}\n`)
     .join('');
 }
 
-const dotenvEscapes: Record<string, string> = { '\\': '\\\\', '"': '\\"', $: '\\$', '\n': '\\n', '\r': '\\r' };
+// Inside double quotes a shell gives these four a meaning (and removes a backslash only before them);
+// godotenv removes the backslash before any character but $, and turns \$ into $ when it expands.
+const dotenvEscapes: Record<string, string> = { '\\': '\\\\', '"': '\\"', $: '\\$', '`': '\\`' };
 
-function dotenvQuote(s: string): string {
-  return '"' + s.replace(/[\\"$\n\r]/g, (c) => dotenvEscapes[c]!) + '"';
+/**
+ * Quotes a value for dotenv. Single quotes where the value has none (and does not end in an odd
+ * number of backslashes): godotenv and shells both take the text between them as it is. Otherwise double quotes with \\, \", \$ and \` escaped, which both
+ * read back as written. Two things neither quoting carries: a CR LF pair (godotenv turns every CR LF
+ * of the file into LF before parsing) and, in double quotes, a final " (godotenv trims quote characters
+ * from the end of a double-quoted value, escaped or not).
+ */
+export function dotenvQuote(name: string, s: string): string {
+  if (s.includes('\r\n')) throw unrepresentable(name, 'a CR LF pair (godotenv reads it as LF)');
+  // godotenv takes a quote after an odd number of backslashes for an escaped one, even in single quotes.
+  const trailingBackslashes = s.length - s.replace(/\\+$/, '').length;
+  if (!s.includes("'") && trailingBackslashes % 2 === 0) return `'${s}'`;
+  if (s.endsWith('"')) throw unrepresentable(name, "both ' and a final \" (godotenv trims the quote)");
+  return '"' + s.replace(/[\\"$`]/g, (c) => dotenvEscapes[c]!) + '"';
 }
 
-/** `export KEY='value'` lines for POSIX shells. */
+function unrepresentable(name: string, what: string): EscKubeError {
+  return new EscKubeError('format', `the value of ${name} cannot be written as dotenv exactly: it has ${what}; use --format shell or json`);
+}
+
+/** `export KEY='value'` lines for POSIX shells (sh, dash, bash, zsh): sourcing them runs nothing. */
 export function formatShell(p: Projection): string {
-  return Object.entries(p.environmentVariables)
+  return variables(p)
     .map(([k, v]) => `export ${k}=${shellQuote(v.value)}\n`)
     .join('');
+}
+
+/** The variables to print; a name that is not a variable name never gets here (openEnvironment reports it). */
+function variables(p: Projection): [string, { value: string }][] {
+  const entries = Object.entries(p.environmentVariables);
+  for (const [k, v] of entries) {
+    if (!VARIABLE_NAME.test(k)) throw new EscKubeError('internal', 'internal error: an invalid variable name reached the output');
+    if (v.value.includes('\0')) throw new EscKubeError('format', `the value of ${k} has a NUL character, which no environment variable can hold`);
+  }
+  return entries;
 }
 
 /** Quotes a string for a POSIX shell. */

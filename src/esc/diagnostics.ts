@@ -15,6 +15,7 @@ export type DiagnosticCode =
   | 'reserved-key'
   | 'duplicate-key'
   | 'final'
+  | 'name'
   | 'internal';
 
 /** A position in a document: 1-based line and column, 0-based offset. */

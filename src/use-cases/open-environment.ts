@@ -3,6 +3,7 @@
 import { EscKubeError } from '../errors.js';
 import { hasErrors, type Diagnostic, type SourceLookup } from '../esc/diagnostics.js';
 import { evaluateEnvironment, type EnvironmentLoader, type EnvironmentSource, type ProviderRegistry } from '../esc/eval.js';
+import { checkProjectionNames } from '../esc/projection.js';
 import { suggest } from '../esc/suggest.js';
 import type { Exported, Value } from '../esc/value.js';
 
@@ -51,7 +52,7 @@ export async function openEnvironment(name: string, deps: OpenEnvironmentDeps): 
     name,
     value: result.value,
     exported: result.value?.export(),
-    diagnostics: result.diagnostics,
+    diagnostics: [...result.diagnostics, ...checkProjectionNames(result.value)],
     sources: result.sources,
     lookup: (env) => {
       const s = result.sources.get(env);

@@ -89,7 +89,8 @@ export async function runCase(dir: string): Promise<CaseResult> {
   if (expected.projection) {
     const p = projectEnvironment(exported);
     const gotProjection: Record<string, unknown> = {};
-    for (const k of Object.keys(expected.projection)) gotProjection[k] = p[k as keyof typeof p];
+    // Projections have no prototype (a variable may be named __proto__); compare them as plain JSON.
+    for (const k of Object.keys(expected.projection)) gotProjection[k] = JSON.parse(JSON.stringify(p[k as keyof typeof p]));
     if (!isDeepStrictEqual(gotProjection, expected.projection)) {
       differences.push(`projection: got ${JSON.stringify(gotProjection)}, want ${JSON.stringify(expected.projection)}`);
     }

@@ -2,7 +2,7 @@
 // diagnostics) and exit 1, never a stack trace; env run passes the exit status on and always removes
 // its temporary files.
 
-import { existsSync, mkdirSync, symlinkSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -107,7 +107,7 @@ describe('env open / get / ls', () => {
   });
   it('selects a path and formats', async () => {
     expect((await runEscKube(['--env-dir', dir, 'env', 'open', 'demo', 'environmentVariables.GREETING', '-f', 'string'])).stdout).toBe('hello\n');
-    expect((await runEscKube(['--env-dir', dir, 'env', 'open', 'demo', '-f', 'dotenv'])).stdout).toBe('GREETING="hello"\nPW="hunter2"\n');
+    expect((await runEscKube(['--env-dir', dir, 'env', 'open', 'demo', '-f', 'dotenv'])).stdout).toBe("GREETING='hello'\nPW='hunter2'\n");
     expect((await runEscKube(['--env-dir', dir, 'env', 'open', 'demo', '-f', 'shell'])).stdout).toBe('export GREETING=hello\nexport PW=hunter2\n');
     const missing = await runEscKube(['--env-dir', dir, 'env', 'open', 'demo', 'nope.x']);
     expect(missing.code).toBe(1);
@@ -128,6 +128,39 @@ describe('env open / get / ls', () => {
   it('finds the store through ESC_KUBE_ENV_DIR', async () => {
     const r = await runEscKube(['env', 'open', 'team/base'], { env: cleanEnv({ ESC_KUBE_ENV_DIR: dir }) });
     expect(r.stdout).toBe('{\n  "n": 1.5\n}\n');
+  });
+});
+
+describe('env open -f shell | dotenv through the binary: output a shell can eval safely', () => {
+  const hostile = [
+    'values:',
+    '  environmentVariables:',
+    "    CMD: $$(touch pwned)",
+    "    TICKS: '`touch pwned`'",
+    "    MIXED: \"it's $$HOME and `id` \\\\ end\"",
+    '    LINES: "a\\nb"',
+  ].join('\n');
+  const dir = tempDir({ 'hostile.yaml': hostile + '\n', 'badname.yaml': hostile + '\n    "X=1; touch pwned; Y": v\n' });
+  const env = cleanEnv({ ESC_KUBE_ENV_DIR: dir });
+
+  it.each(['shell', 'dotenv'])('eval of -f %s runs nothing and gives the values back', async (format) => {
+    const json = JSON.parse((await runEscKube(['env', 'open', 'hostile', 'environmentVariables'], { env })).stdout) as Record<string, string>;
+    expect(Object.keys(json)).toHaveLength(4);
+    const scratch = tempDir();
+    const script = `eval "$('${process.execPath}' '${BIN}' env open hostile -f ${format})"; printf '%s\\0' "$CMD" "$TICKS" "$MIXED" "$LINES"`;
+    const r = await runCommand('sh', ['-c', script], { env, cwd: scratch });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\0').slice(0, -1)).toEqual([json.CMD, json.TICKS, json.MIXED, json.LINES]);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+
+  it('a name that is not a variable name is an error at its position, and nothing is printed', async () => {
+    const r = await runEscKube(['env', 'open', 'badname', '-f', 'shell'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('esc-kube: environment "badname" has 1 error\n');
+    expect(r.stderr).toContain('badname.yaml:7:');
+    expect(r.stderr).toContain('invalid name for an environmentVariables entry: expected letters, digits and _, not starting with a digit');
   });
 });
 
