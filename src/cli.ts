@@ -14,11 +14,11 @@ import { generateKubeconfig, type EksClient } from './use-cases/generate-kubecon
 import { resolveTokenRequest } from './token-request.js';
 import { resolveEnvDir } from './env-dir.js';
 import { CredentialCache } from './cache/credential-cache.js';
-import { cacheDir } from './cache/file-store.js';
+import { cacheDir, cacheDirProblem } from './cache/file-store.js';
 import { cacheMode, selectStore } from './cache/select-store.js';
 import { cachingStsClient } from './cache/caching-sts.js';
 import { tokenKey } from './cache/token-key.js';
-import type { StsClient } from './providers/aws-login.js';
+import type { OpenedSession, StsClient } from './providers/aws-login.js';
 import { projectEnvironment } from './esc/projection.js';
 import { EscKubeError } from './errors.js';
 import { formatDotenv, formatJson, formatShell, formatString, formatYaml, parsePath, selectPath } from './format.js';
@@ -93,7 +93,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     openInCloudIfThere(name, program.opts<{ backend?: 'local' | 'pulumi' }>().backend, { ...deps, fetch: deps.fetch, sleep: deps.sleep });
   const loginDeps = { ...deps, notify: (m: string) => deps.stderr.write(`esc-kube: ${m}\n`) };
   const context = (
-    sessions?: Date[],
+    sessions?: OpenedSession[],
     wrapSts?: (sts: StsClient, endpoint: string) => StsClient,
     login?: { source: (config: LoginConfig | undefined) => Promise<string | undefined>; only?: boolean },
   ) => {
@@ -102,24 +102,31 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     const providers = deps.providers({
       environ: deps.environ,
       now: deps.now,
-      ...(sessions ? { sessions: { record: (s: { expiration: Date }) => sessions.push(s.expiration) } } : {}),
+      ...(sessions ? { sessions: { record: (s: OpenedSession) => sessions.push(s) } } : {}),
       ...(wrapSts ? { wrapSts } : {}),
       ...(login ? { login: login.source, ...(login.only ? { loginOnly: true } : {}) } : {}),
     });
     return { store, providers, context: { pulumi: { user: { id: user, login: user } } } };
   };
-  /** The credential cache for --cache / $ESC_KUBE_CACHE, or undefined for none. */
+  let untrustedNoted = false;
+  /** The credential cache for --cache / $ESC_KUBE_CACHE, or undefined for none (or an untrusted directory). */
   const credentialCache = (flag: string | undefined): CredentialCache | undefined => {
     const mode = cacheMode(flag, deps.environ);
     if (typeof mode !== 'string') throw new EscKubeError('usage', mode.error);
     if (mode === 'none') return undefined;
     const dir = cacheDir(deps.environ, deps.homedir);
+    const problem = cacheDirProblem(dir);
+    if (problem) {
+      if (!untrustedNoted) deps.stderr.write(`esc-kube: note: not using the credential cache: ${problem}\n`);
+      untrustedNoted = true;
+      return undefined;
+    }
     const store = selectStore({ mode, dir, environ: deps.environ, platform: deps.platform, notice: (m) => deps.stderr.write(`esc-kube: ${m}\n`) });
     return new CredentialCache(store, dir, deps.now);
   };
   const open = async (
     name: string,
-    sessions?: Date[],
+    sessions?: OpenedSession[],
     wrapSts?: (sts: StsClient, endpoint: string) => StsClient,
     login?: { source: (config: LoginConfig | undefined) => Promise<string | undefined>; only?: boolean },
   ): Promise<OpenedEnvironment> => {
@@ -341,9 +348,9 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
           now: deps.now,
           warn: (m) => deps.stderr.write(`esc-kube: warning: ${m}\n`),
           open: async (name) => {
-            const sessionExpirations: Date[] = [];
-            const env = await open(name, sessionExpirations, wrapSts, login);
-            return { env, sessionExpirations };
+            const sessions: OpenedSession[] = [];
+            const env = await open(name, sessions, wrapSts, login);
+            return { env, sessions };
           },
           ...(tokenCache ? { tokenCache } : {}),
         },

@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { execCredentialJson } from './aws/exec-credential.js';
 import { resolveTokenRequest } from './token-request.js';
 import { CredentialCache } from './cache/credential-cache.js';
-import { cacheDir } from './cache/file-store.js';
+import { cacheDir, cacheDirProblem } from './cache/file-store.js';
 import { cacheMode, selectStore } from './cache/select-store.js';
 import { tokenKey } from './cache/token-key.js';
 import { resolveEnvDir } from './env-dir.js';
@@ -62,9 +62,11 @@ export async function cachedToken(argv: readonly string[], ctx: FastTokenContext
     environ: ctx.environ,
   });
   const dir = cacheDir(ctx.environ, home);
+  // A directory someone else could write into is not read here; the full command says why.
+  if (cacheDirProblem(dir)) return undefined;
   // No notice here: a miss falls through to the full command, which stores and tells.
   const store = selectStore({ mode, dir, environ: ctx.environ, platform: ctx.platform });
-  const entry = await new CredentialCache(store, dir, ctx.now).getToken(key);
+  const entry = await new CredentialCache(store, dir, ctx.now).getToken(key, ctx.environ);
   if (!entry) return undefined;
   if (info.warning) ctx.stderr.write(`esc-kube: warning: ${info.warning}\n`);
   ctx.stdout.write(execCredentialJson(info.apiVersion, entry.token, new Date(entry.expiration)) + '\n');

@@ -4,7 +4,6 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { sdkEksClient } from './adapters/eks-client.js';
 import { systemBrowser } from './adapters/browser.js';
-import { writePrivateFile } from './cache/file-store.js';
 import { EscKubeError, describeSystemError } from './errors.js';
 import { homedir, tmpdir } from 'node:os';
 import type { Deps, Environ } from './cli.js';
@@ -43,7 +42,9 @@ export function processDeps(): Deps {
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     writePrivate: async (path, text) => {
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      await writePrivateFile(path, text);
+      // write-file-atomic writes through a symbolic link (a kubeconfig kept in a dotfiles repository).
+      const { default: writeFileAtomic } = await import('write-file-atomic');
+      await writeFileAtomic(path, text, { mode: 0o600 });
     },
   };
 }

@@ -11,6 +11,15 @@ import { join } from 'node:path';
 import { acquireLock, DEFAULT_LOCK_OPTIONS, type Held, type LockOptions } from './file-lock.js';
 import { ensurePrivateDir, listCacheFiles, readIfExists, writePrivateFile } from './file-store.js';
 import type { Keychain } from './keychain.js';
+import { decodeJwtClaims, identityDigest, type OidcIdentity } from '../aws/jwt.js';
+
+/** When an EKS token was signed (its X-Amz-Date), or undefined when it does not say. */
+export function signingTime(token: string): number | undefined {
+  if (!token.startsWith('k8s-aws-v1.')) return undefined;
+  const url = Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString('utf8');
+  const m = /[?&]X-Amz-Date=(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:&|$)/.exec(url);
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+}
 
 /** Bump when the entry format changes: older entries then read as misses. */
 export const CACHE_FORMAT = 1;
@@ -19,13 +28,19 @@ export const TOKEN_MIN_REMAINING_MS = 2 * 60_000;
 /** An STS session is reused while at least this much of it remains. */
 export const SESSION_MIN_REMAINING_MS = 5 * 60_000;
 
-/** A cached token and the files it was made from. */
+/** A cached token, the files it was made from and the OIDC tokens behind its sessions. */
 export interface TokenEntry {
   v: number;
   token: string;
   expiration: string;
   files: { path: string; sha256: string }[];
+  identities?: OidcIdentity[];
 }
+
+/** The longest a token can live (EKS tokens: 15 minutes from signing; the entry says 14). */
+export const MAX_TOKEN_LIFETIME_MS = 15 * 60_000;
+/** The longest an STS session can live (AssumeRole* allows 12 hours). */
+export const MAX_SESSION_LIFETIME_MS = 12 * 3600_000;
 
 /** Cached STS credentials. */
 export interface SessionEntry {
@@ -84,20 +99,52 @@ export class CredentialCache {
     private readonly lockOptions: LockOptions = DEFAULT_LOCK_OPTIONS,
   ) {}
 
-  /** A token with at least 2 minutes left whose files are unchanged, or undefined. */
-  async getToken(key: string): Promise<TokenEntry | undefined> {
+  /**
+   * A token with at least 2 minutes left whose files are unchanged and whose OIDC tokens still name
+   * the same identity and have not expired, or undefined. An entry that claims more time than a token
+   * can live, or was signed in the future (a clock that was fast), is a miss too.
+   */
+  async getToken(key: string, environ: Readonly<Record<string, string | undefined>> = {}): Promise<TokenEntry | undefined> {
     const e = parse<TokenEntry>(await this.safeGet(key), (o) => isString(o.token) && validDate(o.expiration) && Array.isArray(o.files));
-    if (!e || Date.parse(e.expiration) - this.now().getTime() < TOKEN_MIN_REMAINING_MS) return undefined;
+    const now = this.now().getTime();
+    if (!e) return undefined;
+    const left = Date.parse(e.expiration) - now;
+    if (left < TOKEN_MIN_REMAINING_MS || left > MAX_TOKEN_LIFETIME_MS) return undefined;
+    const signed = signingTime(e.token);
+    if (signed === undefined || signed > now) return undefined;
     for (const f of e.files) {
       if (!f || typeof f.path !== 'string' || (await fileDigest(f.path)) !== f.sha256) return undefined;
     }
+    for (const id of e.identities ?? []) {
+      if (!(await this.sameIdentity(id, environ, now))) return undefined;
+    }
     return e;
+  }
+
+  /** Whether the OIDC token behind a cached token is still there, unexpired and of the same identity. */
+  private async sameIdentity(id: OidcIdentity, environ: Readonly<Record<string, string | undefined>>, now: number): Promise<boolean> {
+    if (!id || typeof id.digest !== 'string') return false;
+    if (id.source === 'other') return id.exp === undefined || id.exp * 1000 > now;
+    let jwt: string | undefined;
+    try {
+      jwt = id.source === 'file' && id.at ? (await readFile(id.at, 'utf8')).trim() : id.source === 'env' && id.at ? environ[id.at]?.trim() : undefined;
+    } catch {
+      return false;
+    }
+    if (!jwt) return false;
+    try {
+      const claims = decodeJwtClaims(jwt);
+      return identityDigest(claims) === id.digest && (claims.exp === undefined || claims.exp * 1000 > now);
+    } catch {
+      return false;
+    }
   }
 
   /** STS credentials with at least 5 minutes left, or undefined. */
   async getSession(key: string): Promise<SessionEntry | undefined> {
     const e = parse<SessionEntry>(await this.safeGet(key), (o) => isString(o.accessKeyId) && isString(o.secretAccessKey) && isString(o.sessionToken) && validDate(o.expiration));
-    if (!e || Date.parse(e.expiration) - this.now().getTime() < SESSION_MIN_REMAINING_MS) return undefined;
+    const left = e ? Date.parse(e.expiration) - this.now().getTime() : 0;
+    if (!e || left < SESSION_MIN_REMAINING_MS || left > MAX_SESSION_LIFETIME_MS) return undefined;
     return e;
   }
 

@@ -2,7 +2,9 @@
 // keychain answers (one 0600 file per entry, written atomically), the non-secret metadata that
 // `cache ls` shows, and the lock files. File names are hashes: no secret is ever part of a name.
 
-import { mkdir, readdir, readFile, rm, stat, chmod } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants, lstatSync } from 'node:fs';
+import { chmod, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Keychain } from './keychain.js';
 
@@ -11,26 +13,89 @@ export function cacheDir(environ: Readonly<Record<string, string | undefined>>, 
   return join(environ.XDG_CACHE_HOME || join(homedir, '.cache'), 'esc-kube');
 }
 
-/** Creates the directory (0700) if needed, and tightens it if it exists with looser permissions. */
+/** Thrown when the cache directory cannot be trusted (someone else could have written into it). */
+export class UntrustedCache extends Error {}
+
+/** The uid of this process, or undefined where there are no uids (Windows). */
+const ownUid = (): number | undefined => process.getuid?.();
+
+/**
+ * Why a cache directory or file cannot be trusted, or undefined when it can: it must be what it
+ * claims to be (no symbolic link), belong to this user, and be writable by no one else. Anyone who
+ * could write there could plant an entry (a token for the wrong identity) or a link.
+ */
+export function distrust(path: string, info: { uid: number; mode: number; isFile(): boolean; isDirectory(): boolean }, kind: 'directory' | 'file', uid = ownUid()): string | undefined {
+  const is = kind === 'directory' ? info.isDirectory() : info.isFile();
+  if (!is) return `${path} is not a ${kind}`;
+  if (uid !== undefined && info.uid !== uid) return `${path} belongs to uid ${info.uid}, not to you (uid ${uid})`;
+  if ((info.mode & 0o022) !== 0) return `${path} is writable by ${info.mode & 0o002 ? 'others' : 'its group'} (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}); run chmod ${kind === 'directory' ? 700 : 600} ${path}`;
+  return undefined;
+}
+
+/** Why the cache directory cannot be trusted, or undefined (also when it does not exist yet). */
+export function cacheDirProblem(dir: string): string | undefined {
+  let info;
+  try {
+    info = lstatSync(dir);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : `${dir} cannot be read (${(e as Error).message})`;
+  }
+  return distrust(dir, info, 'directory');
+}
+
+/** Creates the directory (0700) if needed, tightens it, and refuses one that someone else could write into. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const info = await stat(dir);
+  // mkdir -p succeeds on a directory that was already there, whoever made it: check what is there now.
+  const info = await lstat(dir);
+  const problem = distrust(dir, info, 'directory');
+  if (problem) throw new UntrustedCache(problem);
   if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
 }
 
-/** Writes a file atomically with mode 0600: readers see the old content or the new, never a part. */
+/**
+ * Writes a cache file: a new file created exclusively (never through a link, never someone else's)
+ * beside the target, mode 0600, synced, then renamed over the target, so readers see the old content
+ * or the new and a link planted at the target is replaced, not written through.
+ */
 export async function writePrivateFile(path: string, content: string): Promise<void> {
-  const { default: writeFileAtomic } = await import('write-file-atomic');
-  await writeFileAtomic(path, content, { mode: 0o600 });
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const fh = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    await fh.writeFile(content);
+    await fh.sync();
+  } catch (e) {
+    await fh.close();
+    await rm(temporary, { force: true });
+    throw e;
+  }
+  await fh.close();
+  try {
+    await rename(temporary, path);
+  } catch (e) {
+    await rm(temporary, { force: true });
+    throw e;
+  }
 }
 
-/** Reads a file, or undefined when it does not exist. */
+/**
+ * Reads a cache file, or undefined when it does not exist or cannot be trusted (a link, someone
+ * else's file, a file others can write): for a cache, an entry it did not write is a miss.
+ */
 export async function readIfExists(path: string): Promise<string | undefined> {
+  let fh;
   try {
-    return await readFile(path, 'utf8');
+    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP' || code === 'EMLINK') return undefined;
     throw e;
+  }
+  try {
+    if (distrust(path, await fh.stat(), 'file')) return undefined;
+    return await fh.readFile('utf8');
+  } finally {
+    await fh.close();
   }
 }
 

@@ -2,7 +2,7 @@
 // with an OIDC token that esc-kube finds locally (in Pulumi Cloud, Pulumi mints it).
 
 import { parseGoDuration } from '../aws/duration.js';
-import { decodeJwtClaims } from '../aws/jwt.js';
+import { decodeJwtClaims, identityDigest, type JwtClaims, type OidcIdentity } from '../aws/jwt.js';
 import type { Provider } from '../esc/eval.js';
 import type { LoginConfig } from '../login/oidc-login.js';
 import type { Schema } from '../esc/schema.js';
@@ -41,15 +41,22 @@ export interface StsClient {
   assumeRoleWithWebIdentity(req: AssumeRoleRequest): Promise<StsSession>;
 }
 
-/** Receives every STS session a provider opens (the token's expiry and the session cache use it). */
-export interface SessionLog {
-  record(session: { expiration: Date }): void;
+/** An STS session a provider opened, and the OIDC token it was made from (when it came from one). */
+export interface OpenedSession {
+  expiration: Date;
+  identity?: OidcIdentity;
 }
 
-/** Where an OIDC token came from, for messages (never the token itself). */
+/** Receives every STS session a provider opens (the token's expiry and the token tier use it). */
+export interface SessionLog {
+  record(session: OpenedSession): void;
+}
+
+/** An OIDC token, where it came from for messages (`source`, never the token itself) and for the cache (`origin`). */
 export interface FoundToken {
   jwt: string;
   source: string;
+  origin?: { source: 'file' | 'env'; at: string };
 }
 
 /** What the provider needs from the outside world. */
@@ -133,8 +140,8 @@ export function awsLoginProvider(deps: AwsLoginDeps): Provider {
       const plain = exportedToPlain(inputs) as { static?: Record<string, string>; oidc?: OidcInputs };
       if (!!plain.static === !!plain.oidc) throw new Error('aws-login needs exactly one of "static" or "oidc"');
       if (plain.static) return staticCredentials(plain.static);
-      const session = await assumeRole(plain.oidc!, deps);
-      deps.sessions?.record({ expiration: session.expiration });
+      const { session, identity } = await assumeRole(plain.oidc!, deps);
+      deps.sessions?.record({ expiration: session.expiration, ...(identity ? { identity } : {}) });
       return {
         value: {
           accessKeyId: str(session.accessKeyId),
@@ -152,7 +159,7 @@ export function awsLoginProvider(deps: AwsLoginDeps): Provider {
 const MIN_DURATION = 900;
 const MAX_DURATION = 43200;
 
-async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps): Promise<StsSession> {
+async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps): Promise<{ session: StsSession; identity?: OidcIdentity }> {
   const role = oidc.roleArn;
   if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(role)) {
     throw new Error(`aws-login: roleArn ${JSON.stringify(role)} is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)`);
@@ -168,18 +175,25 @@ async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps): Promise<StsSess
     const jwt = await deps.login?.(oidc.login);
     if (!jwt) throw new Error('aws-login: there is no login to perform: set oidc.login {issuer, clientId} in the environment, or login in ~/.config/esc-kube/config.yaml');
     checkJwt({ jwt, source: 'the login' }, deps.now());
-    return { accessKeyId: '', secretAccessKey: '', sessionToken: '', expiration: deps.now() };
+    return { session: { accessKeyId: '', secretAccessKey: '', sessionToken: '', expiration: deps.now() } };
   }
   const found = await findOidcToken(oidc, deps);
-  checkJwt(found, deps.now());
+  const claims = checkJwt(found, deps.now());
+  const identity: OidcIdentity = {
+    source: found.origin?.source ?? 'other',
+    ...(found.origin ? { at: found.origin.at } : {}),
+    digest: identityDigest(claims),
+    ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {}),
+  };
   try {
-    return await deps.sts.assumeRoleWithWebIdentity({
+    const session = await deps.sts.assumeRoleWithWebIdentity({
       roleArn: role,
       sessionName: oidc.sessionName,
       durationSeconds,
       policyArns: oidc.policyArns ?? [],
       webIdentityToken: found.jwt,
     });
+    return { session, identity };
   } catch (e) {
     throw new Error(describeStsFailure(role, found, e));
   }
@@ -202,12 +216,12 @@ export async function findOidcToken(oidc: OidcInputs, deps: Pick<AwsLoginDeps, '
       throw new Error(`aws-login: could not read the OIDC token from ${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
     }
     if (jwt === '') throw new Error(`aws-login: the OIDC token file from ${source} is empty`);
-    return { jwt, source };
+    return { jwt, source, origin: { source: 'file', at: file } };
   }
   if (oidc.webIdentityTokenEnv) {
     const jwt = deps.environ[oidc.webIdentityTokenEnv]?.trim();
     if (!jwt) throw new Error(`aws-login: oidc.webIdentityTokenEnv names $${oidc.webIdentityTokenEnv}, which is not set`);
-    return { jwt, source: `$${oidc.webIdentityTokenEnv}` };
+    return { jwt, source: `$${oidc.webIdentityTokenEnv}`, origin: { source: 'env', at: oidc.webIdentityTokenEnv } };
   }
   const ghUrl = deps.environ.ACTIONS_ID_TOKEN_REQUEST_URL;
   const ghToken = deps.environ.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
@@ -243,8 +257,8 @@ async function fetchGitHubToken(requestUrl: string, requestToken: string, fetchI
   return body.value;
 }
 
-/** Refuses a token that is not a JWT or has expired, before asking STS. */
-function checkJwt(found: FoundToken, now: Date): void {
+/** Refuses a token that is not a JWT or has expired, before asking STS; returns its claims. */
+function checkJwt(found: FoundToken, now: Date): JwtClaims {
   let claims;
   try {
     claims = decodeJwtClaims(found.jwt);
@@ -254,6 +268,7 @@ function checkJwt(found: FoundToken, now: Date): void {
   if (typeof claims.exp === 'number' && claims.exp * 1000 <= now.getTime()) {
     throw new Error(`aws-login: the OIDC token from ${found.source} expired at ${new Date(claims.exp * 1000).toISOString()}; get a fresh one`);
   }
+  return claims;
 }
 
 const HINTS: Record<string, string> = {

@@ -11,6 +11,8 @@ import { EscKubeError } from '../errors.js';
 import { parsePath, selectPath } from '../format.js';
 import type { OpenedEnvironment } from './open-environment.js';
 import { CACHE_FORMAT, type CredentialCache } from '../cache/credential-cache.js';
+import type { OidcIdentity } from '../aws/jwt.js';
+import type { OpenedSession } from '../providers/aws-login.js';
 
 /** What `esc-kube token` was asked for (flags win over the cluster's exec extension). */
 export interface GetTokenInput {
@@ -39,7 +41,7 @@ export interface GetTokenDeps {
   environ: Readonly<Record<string, string | undefined>>;
   now: () => Date;
   /** Opens an environment (already checked for errors) and reports the STS sessions it opened. */
-  open: (name: string) => Promise<{ env: OpenedEnvironment; sessionExpirations: Date[] }>;
+  open: (name: string) => Promise<{ env: OpenedEnvironment; sessions: OpenedSession[] }>;
   /** Receives warnings for stderr. */
   warn: (message: string) => void;
 }
@@ -63,7 +65,7 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
   const tc = deps.tokenCache;
   if (!tc) return makeToken(input, request, info.apiVersion, deps);
   const fromCache = async () => {
-    const e = await tc.cache.getToken(tc.key);
+    const e = await tc.cache.getToken(tc.key, deps.environ);
     if (!e) return undefined;
     const apiVersion = info.apiVersion;
     const expiration = new Date(e.expiration);
@@ -82,7 +84,7 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
     const result = await makeToken(input, request, info.apiVersion, deps);
     await tc.cache.put(
       tc.key,
-      { v: CACHE_FORMAT, token: result.token, expiration: result.expiration.toISOString(), files: result.files },
+      { v: CACHE_FORMAT, token: result.token, expiration: result.expiration.toISOString(), files: result.files, identities: result.identities },
       { kind: 'token', env: result.env, cluster: result.clusterId, region: result.region },
     );
     return result;
@@ -96,12 +98,12 @@ async function makeToken(
   request: TokenRequestNames,
   apiVersion: ExecApiVersion,
   deps: GetTokenDeps,
-): Promise<TokenResult & { files: { path: string; sha256: string }[]; env: string }> {
+): Promise<TokenResult & { files: { path: string; sha256: string }[]; identities: OidcIdentity[]; env: string }> {
   const { envName, clusterId, region: regionAsked } = request;
   if (!envName) throw new EscKubeError('usage', 'token needs --env ENV (or "env" in the cluster\'s client.authentication.k8s.io/exec extension)');
   if (!clusterId) throw new EscKubeError('usage', 'token needs --cluster NAME (or "cluster" in the cluster\'s client.authentication.k8s.io/exec extension)');
 
-  const { env, sessionExpirations } = await deps.open(envName);
+  const { env, sessions } = await deps.open(envName);
   const exported = env.exported!;
   const credentials = credentialsFromEnvironment(env, input.credentialsPath);
   const region = resolveRegion(regionAsked, exported, deps.environ, env.name);
@@ -113,13 +115,14 @@ async function makeToken(
     throw new EscKubeError('token', `the token is ${Buffer.byteLength(token)} bytes; EKS accepts at most ${MAX_TOKEN_BYTES} (is the session token unusually long?)`);
   }
   let expiration = new Date(now.getTime() + TOKEN_LIFETIME_MS);
-  for (const sessionEnd of sessionExpirations) {
-    const bound = new Date(sessionEnd.getTime() - 60_000);
+  for (const session of sessions) {
+    const bound = new Date(session.expiration.getTime() - 60_000);
     if (bound < expiration) expiration = bound;
   }
   if (expiration < now) expiration = now;
   const files = [...env.sources.values()].filter((s) => s.file && s.digest).map((s) => ({ path: s.file!, sha256: s.digest! }));
-  return { json: execCredentialJson(apiVersion, token, expiration), apiVersion, token, expiration, region, clusterId, files, env: env.name };
+  const identities = sessions.flatMap((s) => (s.identity ? [s.identity] : []));
+  return { json: execCredentialJson(apiVersion, token, expiration), apiVersion, token, expiration, region, clusterId, files, identities, env: env.name };
 }
 
 function text(e: Exported | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,16 +9,21 @@ import { fileKeychain } from '../../src/cache/file-store.js';
 import { cacheMode, resilientKeychain } from '../../src/cache/select-store.js';
 import { KEYTAR_MISSING, keytarKeychain, loadKeytar, type Keychain, type KeytarApi } from '../../src/cache/keychain.js';
 import { parseTokenArgs } from '../../src/fast-token.js';
+import { decodeJwtClaims, identityDigest } from '../../src/aws/jwt.js';
+import { TestIssuer } from '../fakes/jwt.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'esc-kube-cache-'));
 const at = (iso: string) => () => new Date(iso);
+/** A token-shaped string whose URL says when it was signed (the cache reads X-Amz-Date). */
+const tokenSignedAt = (amzDate: string) =>
+  'k8s-aws-v1.' + Buffer.from(`https://sts.us-west-2.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Date=${amzDate}&X-Amz-Expires=60`).toString('base64url');
 
 async function tokenCacheWithEnvFile(now: string) {
   const d = dir();
   const envFile = join(d, 'env.yaml');
   writeFileSync(envFile, 'values: {a: 1}\n');
   const cache = new CredentialCache(fileKeychain(d), d, at(now));
-  const entry = { v: CACHE_FORMAT, token: 'k8s-aws-v1.x', expiration: '2030-01-01T00:14:00.000Z', files: [{ path: envFile, sha256: (await fileDigest(envFile))! }] };
+  const entry = { v: CACHE_FORMAT, token: tokenSignedAt('20300101T000000Z'), expiration: '2030-01-01T00:14:00.000Z', files: [{ path: envFile, sha256: (await fileDigest(envFile))! }] };
   await cache.put('t-1', entry, { kind: 'token', env: 'e', cluster: 'c', region: 'us-west-2' });
   return { d, envFile, cache };
 }
@@ -41,6 +46,63 @@ describe('token tier', () => {
     expect(await cache.getToken('t-1')).toBeDefined();
     writeFileSync(envFile, 'values: {a: 2}\n');
     expect(await cache.getToken('t-1')).toBeUndefined();
+  });
+
+  it.each([
+    ['claims more time than a token can live (15 min)', { expiration: '2030-01-01T01:00:00.000Z' }],
+    ['was signed in the future (by a clock running fast)', { token: tokenSignedAt('20300101T030000Z') }],
+    ['does not say when it was signed', { token: 'k8s-aws-v1.x' }],
+  ])('misses an entry that %s', async (_n, change) => {
+    const { d, cache } = await tokenCacheWithEnvFile('2030-01-01T00:00:00Z');
+    const entry = JSON.parse(readFileSync(join(d, 't-1.entry'), 'utf8'));
+    expect(await cache.getToken('t-1')).toBeDefined();
+    await cache.put('t-1', { ...entry, ...change }, { kind: 'token' });
+    expect(await cache.getToken('t-1')).toBeUndefined();
+  });
+
+  describe('the OIDC token behind it (re-read on every hit)', () => {
+    const issuer = new TestIssuer('https://oidc.identity.example');
+    const nowS = Date.parse('2030-01-01T00:00:00Z') / 1000;
+    async function setupIdentity(jwt: string, source: 'file' | 'env' | 'other') {
+      const { d, cache } = await tokenCacheWithEnvFile('2030-01-01T00:00:00Z');
+      const tokenFile = join(d, 'token.jwt');
+      writeFileSync(tokenFile, jwt);
+      const claims = decodeJwtClaims(jwt);
+      const identity = { source, ...(source === 'file' ? { at: tokenFile } : source === 'env' ? { at: 'MY_JWT' } : {}), digest: identityDigest(claims), exp: claims.exp };
+      const entry = JSON.parse(readFileSync(join(d, 't-1.entry'), 'utf8'));
+      await cache.put('t-1', { ...entry, identities: [identity] }, { kind: 'token' });
+      return { cache, tokenFile };
+    }
+
+    it('a file: served while it names the same identity (even rotated); a new subject, an expired or a missing file is a miss', async () => {
+      const { cache, tokenFile } = await setupIdentity(issuer.mint({ sub: 'repo:a' }, nowS), 'file');
+      expect(await cache.getToken('t-1')).toBeDefined();
+      writeFileSync(tokenFile, issuer.mint({ sub: 'repo:a' }, nowS + 60));
+      expect(await cache.getToken('t-1')).toBeDefined();
+      writeFileSync(tokenFile, issuer.mint({ sub: 'repo:b' }, nowS));
+      expect(await cache.getToken('t-1')).toBeUndefined();
+      writeFileSync(tokenFile, issuer.mint({ sub: 'repo:a', exp: nowS - 1 }, nowS - 600));
+      expect(await cache.getToken('t-1')).toBeUndefined();
+      writeFileSync(tokenFile, 'not a jwt');
+      expect(await cache.getToken('t-1')).toBeUndefined();
+      rmSync(tokenFile);
+      expect(await cache.getToken('t-1')).toBeUndefined();
+    });
+
+    it('a variable: read from the environment of the call', async () => {
+      const jwt = issuer.mint({ sub: 'job:1' }, nowS);
+      const { cache } = await setupIdentity(jwt, 'env');
+      expect(await cache.getToken('t-1', { MY_JWT: jwt })).toBeDefined();
+      expect(await cache.getToken('t-1', { MY_JWT: issuer.mint({ sub: 'job:2' }, nowS) })).toBeUndefined();
+      expect(await cache.getToken('t-1', {})).toBeUndefined();
+    });
+
+    it('any other source: a miss once the token it came from has expired', async () => {
+      const { cache } = await setupIdentity(issuer.mint({ exp: nowS + 300 }, nowS), 'other');
+      expect(await cache.getToken('t-1')).toBeDefined();
+      const later = new CredentialCache(cache.store, cache.dir, at('2030-01-01T00:05:01Z'));
+      expect(await later.getToken('t-1')).toBeUndefined();
+    });
   });
 
   it.each([

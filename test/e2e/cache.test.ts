@@ -2,12 +2,12 @@
 // Service (gnome-keyring on a private D-Bus) for both keychain adapters, a hung keyring, edited
 // environments, damaged entries, abandoned locks, and 50 parallel cold calls making one STS call.
 
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, named, prerequisite, requireTools, ROOT, runEscKube, startMoto, tempDir, type Moto, type RunResult } from './helpers.js';
-import { decodeToken, oidcEnvironment } from './environments.js';
+import { BIN, cleanEnv, hasCommand, named, prerequisite, requireTools, ROOT, runCommand, runEscKube, startMoto, tempDir, type Moto, type RunResult } from './helpers.js';
+import { decodeToken, oidcEnvironment, staticEnvironment } from './environments.js';
 import { startSecretService, type SecretService } from './secret-service.js';
 import { startStsDouble, type StsDouble } from '../fakes/sts-double.js';
 import { TestIssuer } from '../fakes/jwt.js';
@@ -160,6 +160,116 @@ describe('file store (no D-Bus session bus)', () => {
     const bad = await s.token('--cache', 'disk');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('esc-kube: invalid cache mode "disk": expected keychain, file or none\n');
+  });
+});
+
+// Planting entries as another user needs root (to act as both) and setpriv (to become nobody).
+const asAnotherUser = prerequisite(process.getuid?.() === 0 && hasCommand('setpriv'), 'needs to run as root with setpriv (to plant files as another uid)');
+const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+
+describe('a cache that trusts only what it wrote', () => {
+  /** A forged token entry: a plausible token for someone else, valid for 10 more minutes. */
+  const forged = () => {
+    const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+    const token = 'k8s-aws-v1.' + Buffer.from(`https://sts.us-west-2.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Date=${amzDate}&X-Amz-Expires=60&FORGED=1`).toString('base64url');
+    return { token, entry: JSON.stringify({ v: 1, token, expiration: new Date(Date.now() + 10 * 60_000).toISOString(), files: [] }) };
+  };
+  /** The token entry's file name for this setup's request, learnt from a first run in a cache of its own. */
+  const entryName = async (s: ReturnType<typeof setup>) => {
+    const probeHome = tempDir();
+    await runEscKube(['token', '--env', 'ci', '--cluster', 'demo', '--env-dir', s.dir], { env: { ...s.env, XDG_CACHE_HOME: probeHome, ESC_KUBE_CACHE: 'file' } });
+    return readdirSync(join(probeHome, 'esc-kube')).find((f) => f.startsWith('t-') && f.endsWith('.entry'))!;
+  };
+
+  it.runIf(asAnotherUser.ok)(named('a cache directory planted by another user is refused with one line, and its entry is never served', asAnotherUser), async () => {
+    const s = setup({ ESC_KUBE_CACHE: 'file' });
+    const name = await entryName(s);
+    const shared = join(tempDir(), 'shared');
+    chmodSync(dirname(shared), 0o755);
+    mkdirSync(shared, { mode: 0o1777 });
+    chmodSync(shared, 0o1777);
+    const f = forged();
+    const planted = spawnSync(NOBODY[0]!, [...NOBODY.slice(1), 'sh', '-c', 'mkdir -m 777 "$1/esc-kube" && printf %s "$2" > "$1/esc-kube/$3"', 'sh', shared, f.entry, name]);
+    expect(planted.status, planted.stderr.toString()).toBe(0);
+    const r = await runEscKube(['token', '--env', 'ci', '--cluster', 'demo', '--env-dir', s.dir], { env: { ...s.env, XDG_CACHE_HOME: shared } });
+    outputs.push(r);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`esc-kube: note: not using the credential cache: ${shared}/esc-kube belongs to uid 65534, not to you (uid 0)\n`);
+    expect(JSON.parse(r.stdout).status.token).not.toBe(f.token);
+  });
+
+  it.runIf(asAnotherUser.ok)(named("an entry file that belongs to another user is a miss, and is replaced by this user's own", asAnotherUser), async () => {
+    const s = setup({ ESC_KUBE_CACHE: 'file' });
+    await s.token();
+    const name = readdirSync(s.cacheDir).find((f) => f.startsWith('t-') && f.endsWith('.entry'))!;
+    const f = forged();
+    writeFileSync(join(s.cacheDir, name), f.entry);
+    chownSync(join(s.cacheDir, name), 65534, 65534);
+    const r = await s.token();
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).status.token).not.toBe(f.token);
+    expect(statSync(join(s.cacheDir, name)).uid).toBe(0);
+  });
+
+  it('a cache directory others can write into is refused with the fix', async () => {
+    const s = setup({ ESC_KUBE_CACHE: 'file' });
+    await s.token();
+    chmodSync(s.cacheDir, 0o777);
+    const r = await s.token();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`esc-kube: note: not using the credential cache: ${s.cacheDir} is writable by others (mode 0777); run chmod 700 ${s.cacheDir}\n`);
+  });
+
+  it('a symbolic link planted at an entry path is replaced, never written through', async () => {
+    const s = setup({ ESC_KUBE_CACHE: 'file' });
+    const name = await entryName(s);
+    const target = join(tempDir({ precious: 'do not overwrite\n' }), 'precious');
+    mkdirSync(s.cacheDir, { recursive: true, mode: 0o700 });
+    symlinkSync(target, join(s.cacheDir, name));
+    const r = await s.token();
+    expect(r.code).toBe(0);
+    expect(readFileSync(target, 'utf8')).toBe('do not overwrite\n');
+    expect(lstatSync(join(s.cacheDir, name)).isSymbolicLink()).toBe(false);
+    expect(JSON.parse(readFileSync(join(s.cacheDir, name), 'utf8')).token).toBe(JSON.parse(r.stdout).status.token);
+  });
+});
+
+describe('the token tier follows the OIDC token it came from', () => {
+  it('a token file that changes subject, expires or disappears is never answered with the old identity\'s token', async () => {
+    const s = setup({ ESC_KUBE_CACHE: 'file' });
+    const first = await s.token();
+    expect(first.code).toBe(0);
+    expect((await s.token()).stdout).toBe(first.stdout);
+    const before = calls();
+    const other = issuer.mint({ sub: 'repo:acme/other:ref:refs/heads/main' });
+    secrets.add(other);
+    writeFileSync(join(s.dir, 'token.jwt'), other);
+    const second = await s.token();
+    expect(second.code).toBe(0);
+    expect(second.stdout).not.toBe(first.stdout);
+    expect(calls()).toBe(before + 1);
+    writeFileSync(join(s.dir, 'token.jwt'), issuer.mint({ sub: 'repo:acme/other:ref:refs/heads/main', exp: Math.floor(Date.now() / 1000) - 5 }));
+    const expired = await s.token();
+    expect(expired.code).toBe(1);
+    expect(expired.stderr).toMatch(/expired at .*; get a fresh one/);
+    rmSync(join(s.dir, 'token.jwt'));
+    const missing = await s.token();
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('could not read the OIDC token');
+  });
+
+  const clock = requireTools('faketime');
+  it.runIf(clock.ok)(named('a token signed by a clock running 3 h fast is not served once the clock is right', clock), async () => {
+    const dir = tempDir({ 'team.yaml': staticEnvironment('AKIAFASTCLOCK', 'fast-clock-secret', undefined, 'us-west-2') });
+    const env = cleanEnv({ ESC_KUBE_CACHE: 'file', XDG_CACHE_HOME: tempDir(), FAKETIME_DONT_FAKE_MONOTONIC: '1' });
+    const args = [BIN, 'token', '--env', 'team', '--cluster', 'demo', '--env-dir', dir];
+    const fast = await runCommand('faketime', ['-f', '+3h', process.execPath, ...args], { env });
+    expect(fast.code).toBe(0);
+    const right = await runCommand(process.execPath, args, { env });
+    expect(right.code).toBe(0);
+    const signedAt = (r: RunResult) => decodeToken(r.stdout).url.searchParams.get('X-Amz-Date')!;
+    expect(signedAt(right)).not.toBe(signedAt(fast));
+    expect(Date.parse(JSON.parse(right.stdout).status.expirationTimestamp)).toBeLessThan(Date.now() + 15 * 60_000);
   });
 });
 

@@ -110,14 +110,14 @@ describe('OIDC token sources, in order', () => {
   };
   const base = { roleArn: 'r', sessionName: 's' };
   it.each([
-    ['webIdentityToken first', { webIdentityToken: 'inline', webIdentityTokenFile: '/f', webIdentityTokenEnv: 'MY_JWT' }, {}, 'inline', 'oidc.webIdentityToken'],
-    ['then webIdentityTokenFile', { webIdentityTokenFile: '/f', webIdentityTokenEnv: 'MY_JWT' }, {}, 'from-file:/f', 'oidc.webIdentityTokenFile (/f)'],
-    ['then AWS_WEB_IDENTITY_TOKEN_FILE', { webIdentityTokenEnv: 'MY_JWT' }, {}, 'from-file:/token', '$AWS_WEB_IDENTITY_TOKEN_FILE (/token)'],
-    ['then webIdentityTokenEnv', { webIdentityTokenEnv: 'MY_JWT' }, { AWS_WEB_IDENTITY_TOKEN_FILE: undefined }, 'from-env', '$MY_JWT'],
-    ['then GitHub Actions', {}, { AWS_WEB_IDENTITY_TOKEN_FILE: undefined }, 'from-github', 'GitHub Actions'],
-  ])('%s', async (_n, inputs, environOverride, jwtWant, source) => {
+    ['webIdentityToken first', { webIdentityToken: 'inline', webIdentityTokenFile: '/f', webIdentityTokenEnv: 'MY_JWT' }, {}, 'inline', 'oidc.webIdentityToken', undefined],
+    ['then webIdentityTokenFile', { webIdentityTokenFile: '/f', webIdentityTokenEnv: 'MY_JWT' }, {}, 'from-file:/f', 'oidc.webIdentityTokenFile (/f)', { source: 'file', at: '/f' }],
+    ['then AWS_WEB_IDENTITY_TOKEN_FILE', { webIdentityTokenEnv: 'MY_JWT' }, {}, 'from-file:/token', '$AWS_WEB_IDENTITY_TOKEN_FILE (/token)', { source: 'file', at: '/token' }],
+    ['then webIdentityTokenEnv', { webIdentityTokenEnv: 'MY_JWT' }, { AWS_WEB_IDENTITY_TOKEN_FILE: undefined }, 'from-env', '$MY_JWT', { source: 'env', at: 'MY_JWT' }],
+    ['then GitHub Actions', {}, { AWS_WEB_IDENTITY_TOKEN_FILE: undefined }, 'from-github', 'GitHub Actions', undefined],
+  ])('%s', async (_n, inputs, environOverride, jwtWant, source, origin) => {
     const found = await findOidcToken({ ...base, ...inputs }, { ...all, environ: { ...all.environ, ...environOverride } });
-    expect(found).toEqual({ jwt: jwtWant, source });
+    expect(found).toEqual({ jwt: jwtWant, source, ...(origin ? { origin } : {}) });
   });
 
   it('lists what it tried when nothing is found', async () => {

@@ -23,7 +23,7 @@ const staticEnv = `values:
 
 function deps(text: string, environ: Record<string, string> = {}, sessions: Date[] = []): GetTokenDeps & { warnings: string[] } {
   const warnings: string[] = [];
-  return { environ, now: () => now, warn: (m) => warnings.push(m), open: async (n) => ({ env: await opened(n, text), sessionExpirations: sessions }), warnings };
+  return { environ, now: () => now, warn: (m) => warnings.push(m), open: async (n) => ({ env: await opened(n, text), sessions: sessions.map((expiration) => ({ expiration })) }), warnings };
 }
 
 describe('getToken', () => {
