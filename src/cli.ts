@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { renderDiagnostics } from './esc/diagnostics.js';
 import { decodeYaml, type ObjectEntry, type SyntaxNode } from './esc/syntax.js';
+import { redactDefinition } from './esc/redact-source.js';
 import type { ProviderRegistry } from './esc/eval.js';
 import type { ProviderSetup } from './providers/registry.js';
 import { getToken } from './use-cases/get-token.js';
@@ -184,14 +185,15 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     .description('run a command with the environment\'s environmentVariables and files (like `esc run`)')
     .argument('<env>', 'environment name')
     .argument('<command...>', 'the command and its arguments, after --; ${path} in arguments is replaced by values')
-    .option('-i, --interactive', 'connect the command to the terminal and do not redact secrets in its output')
-    .action(async (name: string, command: string[], opts: { interactive?: boolean }) => {
+    .option('-i, --interactive', 'connect the command to the terminal and do not redact secrets in its output (also allows secret ${path} arguments)')
+    .option('--show-secrets', 'allow ${path} arguments that are secret (every user can see arguments in the process list)')
+    .action(async (name: string, command: string[], opts: { interactive?: boolean; showSecrets?: boolean }) => {
       const opened = await open(name);
       const argvOfCommand = command[0] === '--' ? command.slice(1) : command;
       if (argvOfCommand.length === 0) fail('env run needs a command: esc-kube env run ENV -- COMMAND [ARGS...]');
       const [cmd, ...args] = argvOfCommand as [string, ...string[]];
       exitCode = await runInEnvironment(
-        { env: opened, command: cmd, args, interactive: opts.interactive ?? false, baseEnv: deps.environ },
+        { env: opened, command: cmd, args, interactive: opts.interactive ?? false, secretArguments: (opts.interactive ?? false) || (opts.showSecrets ?? false), baseEnv: deps.environ },
         { runner: deps.runner, files: deps.files },
       );
     });
@@ -382,24 +384,6 @@ function select(env: OpenedEnvironment, path: string) {
 
 function fail(message: string): never {
   throw new EscKubeError('usage', message);
-}
-
-/** Replaces the plaintext of every `fn::secret: <string>` in a definition with "[secret]". */
-export function redactDefinition(text: string): string {
-  const doc = decodeYaml(text, '<get>').node;
-  const spans: [number, number][] = [];
-  const walk = (n: SyntaxNode | undefined): void => {
-    if (n?.kind === 'array') n.elements.forEach(walk);
-    if (n?.kind !== 'object') return;
-    for (const { key, value } of n.entries) {
-      if (key.value === 'fn::secret' && value.kind === 'string') spans.push([value.range.start.offset, value.range.end.offset]);
-      else walk(value);
-    }
-  };
-  walk(doc);
-  let out = text;
-  for (const [start, end] of spans.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + '"[secret]"' + out.slice(end);
-  return out;
 }
 
 /** The YAML lines that define the document, or the value at a path (undefined when an import defines it). */

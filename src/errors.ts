@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'eks'
   | 'keychain'
   | 'format'
+  | 'secret-argument'
   | 'internal';
 
 /** A failure to report to the user as one line (plus diagnostics), never with a stack trace. */
@@ -40,6 +41,21 @@ export class EscKubeError extends Error {
   get exitCode(): number {
     return this.options.exitCode ?? (this.code === 'usage' ? 2 : 1);
   }
+}
+
+/** The most characters of a value that a message quotes. */
+export const MAX_QUOTED_CHARS = 64;
+
+/**
+ * A value as a message may show it: "a secret value" when it is secret; otherwise JSON-quoted, with
+ * every control character escaped (no terminal escape sequence gets through) and cut to
+ * {@link MAX_QUOTED_CHARS} characters.
+ */
+export function quoteValue(text: string, secret = false): string {
+  if (secret) return 'a secret value';
+  const cut = [...text].length > MAX_QUOTED_CHARS ? [...text].slice(0, MAX_QUOTED_CHARS).join('') + '…' : text;
+  // JSON escapes C0 controls; DEL, the C1 controls and the line/paragraph separators are escaped too.
+  return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Describes a Node.js system error (ENOENT, EACCES, ...) in plain words. */

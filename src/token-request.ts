@@ -21,7 +21,12 @@ export interface TokenRequestNames {
   /** What x-k8s-aws-id carries: the Outposts cluster id, else the cluster name. */
   clusterId?: string;
   region?: string;
+  /** Where the region came from, for messages. */
+  regionFrom?: string;
 }
+
+/** Where a region from the cluster's exec extension is said to come from. */
+export const EXTENSION_REGION = '"region" of the cluster\'s client.authentication.k8s.io/exec extension';
 
 /** Resolves the environment, cluster and region of a token request. */
 export function resolveTokenRequest(flags: TokenFlags, execInfo: string | undefined): TokenRequestNames {
@@ -40,5 +45,6 @@ export function resolveTokenRequest(flags: TokenFlags, execInfo: string | undefi
   const envName = flags.env ?? ext('env');
   const clusterId = flags.clusterId ?? flags.cluster ?? ext('clusterId') ?? ext('cluster');
   const region = flags.region ?? ext('region');
-  return { info, ...(refused ? { refused } : {}), ...(envName ? { envName } : {}), ...(clusterId ? { clusterId } : {}), ...(region ? { region } : {}) };
+  const regionFrom = flags.region !== undefined ? '--region' : EXTENSION_REGION;
+  return { info, ...(refused ? { refused } : {}), ...(envName ? { envName } : {}), ...(clusterId ? { clusterId } : {}), ...(region ? { region, regionFrom } : {}) };
 }

@@ -6,7 +6,8 @@ import { decodeJwtClaims, identityDigest, type JwtClaims, type OidcIdentity } fr
 import type { Provider } from '../esc/eval.js';
 import type { LoginConfig } from '../login/oidc-login.js';
 import type { Schema } from '../esc/schema.js';
-import { exportedToPlain, type Exported } from '../esc/value.js';
+import { exportedToPlain, NumberValue, type Exported } from '../esc/value.js';
+import { quoteValue } from '../errors.js';
 
 /** A request to STS AssumeRoleWithWebIdentity. */
 export interface AssumeRoleRequest {
@@ -140,7 +141,7 @@ export function awsLoginProvider(deps: AwsLoginDeps): Provider {
       const plain = exportedToPlain(inputs) as { static?: Record<string, string>; oidc?: OidcInputs };
       if (!!plain.static === !!plain.oidc) throw new Error('aws-login needs exactly one of "static" or "oidc"');
       if (plain.static) return staticCredentials(plain.static);
-      const { session, identity } = await assumeRole(plain.oidc!, deps);
+      const { session, identity } = await assumeRole(plain.oidc!, deps, (key) => secretAt(inputs, ['oidc', key]));
       deps.sessions?.record({ expiration: session.expiration, ...(identity ? { identity } : {}) });
       return {
         value: {
@@ -159,17 +160,30 @@ export function awsLoginProvider(deps: AwsLoginDeps): Provider {
 const MIN_DURATION = 900;
 const MAX_DURATION = 43200;
 
-async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps): Promise<{ session: StsSession; identity?: OidcIdentity }> {
+/** Whether the input at a path is secret (or sits inside a secret). */
+function secretAt(e: Exported, path: string[]): boolean {
+  let cur: Exported | undefined = e;
+  for (const key of path) {
+    if (!cur || cur.secret) return cur?.secret ?? false;
+    const r: Exported["value"] = cur.value;
+    cur = r !== null && typeof r === 'object' && !Array.isArray(r) && !(r instanceof NumberValue) && Object.hasOwn(r, key) ? r[key] : undefined;
+  }
+  return cur?.secret ?? false;
+}
+
+async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps, isSecret: (key: keyof OidcInputs) => boolean): Promise<{ session: StsSession; identity?: OidcIdentity }> {
   const role = oidc.roleArn;
+  // Messages name the role, unless it is secret (then they say so): kubectl shows them and CI logs keep them.
+  const roleName = isSecret('roleArn') ? 'the role of oidc.roleArn (a secret value)' : role;
   if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(role)) {
-    throw new Error(`aws-login: roleArn ${JSON.stringify(role)} is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)`);
+    throw new Error(`aws-login: roleArn ${quoteValue(role, isSecret('roleArn'))} is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)`);
   }
   if (!/^[\w+=,.@-]{2,64}$/.test(oidc.sessionName)) {
-    throw new Error(`aws-login: sessionName ${JSON.stringify(oidc.sessionName)} must be 2-64 characters of letters, digits and +=,.@_-`);
+    throw new Error(`aws-login: sessionName ${quoteValue(oidc.sessionName, isSecret('sessionName'))} must be 2-64 characters of letters, digits and +=,.@_-`);
   }
   const durationSeconds = oidc.duration === undefined ? 3600 : parseGoDuration(oidc.duration);
   if (durationSeconds === undefined || !Number.isInteger(durationSeconds) || durationSeconds < MIN_DURATION || durationSeconds > MAX_DURATION) {
-    throw new Error(`aws-login: duration ${JSON.stringify(oidc.duration)} must be a whole number of seconds between 15m and 12h, written like 1h, 45m or 1h30m`);
+    throw new Error(`aws-login: duration ${quoteValue(oidc.duration ?? '', isSecret('duration'))} must be a whole number of seconds between 15m and 12h, written like 1h, 45m or 1h30m`);
   }
   if (deps.loginOnly) {
     const jwt = await deps.login?.(oidc.login);
@@ -195,7 +209,7 @@ async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps): Promise<{ sessi
     });
     return { session, identity };
   } catch (e) {
-    throw new Error(describeStsFailure(role, found, e));
+    throw new Error(describeStsFailure(roleName, found, e, isSecret('roleArn') ? [role] : []));
   }
 }
 
@@ -286,12 +300,13 @@ const HINTS: Record<string, string> = {
   ValidationError: 'check roleArn, sessionName, duration and policyArns',
 };
 
-function describeStsFailure(role: string, found: FoundToken, e: unknown): string {
+function describeStsFailure(role: string, found: FoundToken, e: unknown, alsoSecret: string[]): string {
   if (e instanceof StsError) {
     if (e.code === 'NetworkingError') return `aws-login: could not reach STS${e.options.endpoint ? ` at ${e.options.endpoint}` : ''} to assume role ${role}: ${e.message}`;
     const hint = HINTS[e.code] ?? 'check roleArn and the token';
-    // Never echo the token, even if an STS (or a double of it) quotes it back.
-    const message = oneLine(e.message).split(found.jwt).join('[token]');
+    // Never echo the token (or a secret role), even if STS (or a double of it) quotes it back.
+    let message = oneLine(e.message).split(found.jwt).join('[token]');
+    for (const s of alsoSecret) message = message.split(s).join('[secret]');
     return `aws-login: STS refused to assume role ${role} with the OIDC token from ${found.source}: ${e.code}: ${message}; ${hint}`;
   }
   return `aws-login: could not assume role ${role}: ${oneLine((e as Error)?.message ?? String(e))}`;

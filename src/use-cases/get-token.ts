@@ -7,7 +7,7 @@ import { execCredentialJson, type ExecApiVersion } from '../aws/exec-credential.
 import { resolveTokenRequest, type TokenRequestNames } from '../token-request.js';
 import { scalarText, projectEnvironment } from '../esc/projection.js';
 import { NumberValue, type Exported } from '../esc/value.js';
-import { EscKubeError } from '../errors.js';
+import { EscKubeError, quoteValue } from '../errors.js';
 import { parsePath, selectPath } from '../format.js';
 import type { OpenedEnvironment } from './open-environment.js';
 import { CACHE_FORMAT, type CredentialCache } from '../cache/credential-cache.js';
@@ -106,7 +106,7 @@ async function makeToken(
   const { env, sessions } = await deps.open(envName);
   const exported = env.exported!;
   const credentials = credentialsFromEnvironment(env, input.credentialsPath);
-  const region = resolveRegion(regionAsked, exported, deps.environ, env.name);
+  const region = resolveRegion(regionAsked, exported, deps.environ, env.name, request.regionFrom);
   const host = input.stsHost ?? stsHost(region, { legacy: deps.environ.AWS_STS_REGIONAL_ENDPOINTS?.toLowerCase() === 'legacy' });
 
   const now = deps.now();
@@ -169,18 +169,25 @@ function credentialsAt(env: OpenedEnvironment, path: string): AwsCredentials {
 }
 
 /** The region: the flag, then the environment's AWS_REGION, AWS_DEFAULT_REGION, pulumiConfig aws:region, then the process's. */
-export function resolveRegion(flag: string | undefined, exported: Exported, environ: Readonly<Record<string, string | undefined>>, envName: string): string {
+export function resolveRegion(
+  flag: string | undefined,
+  exported: Exported,
+  environ: Readonly<Record<string, string | undefined>>,
+  envName: string,
+  flagSource = '--region',
+): string {
   const vars = projectEnvironment(exported).environmentVariables;
   const root = exported.value as Record<string, Exported> | null;
   const config = root && typeof root === 'object' && Object.hasOwn(root, 'pulumiConfig') ? root.pulumiConfig : undefined;
   const configRegion = config && config.value && typeof config.value === 'object' && !Array.isArray(config.value) && !(config.value instanceof NumberValue) && Object.hasOwn(config.value, 'aws:region') ? text(config.value['aws:region']) : undefined;
-  const candidates: [string | undefined, string][] = [
-    [flag, '--region'],
-    [vars.AWS_REGION?.value || undefined, 'environmentVariables.AWS_REGION'],
-    [vars.AWS_DEFAULT_REGION?.value || undefined, 'environmentVariables.AWS_DEFAULT_REGION'],
-    [configRegion, 'pulumiConfig["aws:region"]'],
-    [environ.AWS_REGION || undefined, '$AWS_REGION'],
-    [environ.AWS_DEFAULT_REGION || undefined, '$AWS_DEFAULT_REGION'],
+  const configSecret = configRegion !== undefined && ((config?.secret ?? false) || ((config!.value as Record<string, Exported>)['aws:region']?.secret ?? false));
+  const candidates: [string | undefined, string, boolean][] = [
+    [flag, flagSource, false],
+    [vars.AWS_REGION?.value || undefined, 'environmentVariables.AWS_REGION', vars.AWS_REGION?.secret ?? false],
+    [vars.AWS_DEFAULT_REGION?.value || undefined, 'environmentVariables.AWS_DEFAULT_REGION', vars.AWS_DEFAULT_REGION?.secret ?? false],
+    [configRegion, 'pulumiConfig["aws:region"]', configSecret],
+    [environ.AWS_REGION || undefined, '$AWS_REGION', false],
+    [environ.AWS_DEFAULT_REGION || undefined, '$AWS_DEFAULT_REGION', false],
   ];
   const found = candidates.find(([v]) => v !== undefined);
   if (!found) {
@@ -189,7 +196,7 @@ export function resolveRegion(flag: string | undefined, exported: Exported, envi
       `no AWS region for environment ${JSON.stringify(envName)}: pass --region, or set environmentVariables.AWS_REGION or pulumiConfig["aws:region"] in the environment, or $AWS_REGION`,
     );
   }
-  const [region, from] = found as [string, string];
-  if (!isValidRegion(region)) throw new EscKubeError('region', `${from} is ${JSON.stringify(region)}, which is not an AWS region name (such as us-west-2)`);
+  const [region, from, secret] = found as [string, string, boolean];
+  if (!isValidRegion(region)) throw new EscKubeError('region', `${from} is ${quoteValue(region, secret)}, which is not an AWS region name (such as us-west-2)`);
   return region;
 }

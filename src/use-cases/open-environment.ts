@@ -4,6 +4,7 @@ import { EscKubeError } from '../errors.js';
 import { hasErrors, type Diagnostic, type SourceLookup } from '../esc/diagnostics.js';
 import { evaluateEnvironment, type EnvironmentLoader, type EnvironmentSource, type ProviderRegistry } from '../esc/eval.js';
 import { checkProjectionNames } from '../esc/projection.js';
+import { redactDefinition } from '../esc/redact-source.js';
 import { suggest } from '../esc/suggest.js';
 import type { Exported, Value } from '../esc/value.js';
 
@@ -56,7 +57,8 @@ export async function openEnvironment(name: string, deps: OpenEnvironmentDeps): 
     sources: result.sources,
     lookup: (env) => {
       const s = result.sources.get(env);
-      return s ? { file: s.file ?? env, text: s.text } : undefined;
+      // Snippets in messages show the definition with its plaintext secrets redacted.
+      return s ? { file: s.file ?? env, text: redactDefinition(s.text) } : undefined;
     },
   };
 }

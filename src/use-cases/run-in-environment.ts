@@ -3,7 +3,7 @@
 // goes into the named variable, `${path}` references in the arguments are replaced by values, and the
 // files are removed however the command ends.
 
-import { parseInterpolation } from '../esc/ast.js';
+import { formatAccess, parseInterpolation } from '../esc/ast.js';
 import type { Diagnostic } from '../esc/diagnostics.js';
 import { projectEnvironment, scalarText } from '../esc/projection.js';
 import { NumberValue, type Exported } from '../esc/value.js';
@@ -28,13 +28,15 @@ export interface RunInput {
   args: string[];
   /** Connect the command to the terminal and do not redact its output. */
   interactive: boolean;
+  /** Allow `${path}` arguments that are secret (they are visible to every user in the process list). */
+  secretArguments: boolean;
   /** The variables of esc-kube's own process, which the command inherits. */
   baseEnv: Record<string, string | undefined>;
 }
 
 /** Runs the command and returns its exit status. */
 export async function runInEnvironment(input: RunInput, deps: { runner: CommandRunner; files: PrivateFiles }): Promise<number> {
-  const args = input.args.map((a) => interpolateArgument(a, input.env.exported));
+  const args = input.args.map((a) => interpolateArgument(a, input.env.exported, input.secretArguments));
   const projection = projectEnvironment(input.env.exported);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.baseEnv)) if (v !== undefined) env[k] = v;
@@ -55,7 +57,7 @@ export async function runInEnvironment(input: RunInput, deps: { runner: CommandR
  * that contain `${` are interpolated (there `$${` escapes a literal `${`), so shell text such as `$$` or
  * `$HOME` passes through untouched.
  */
-export function interpolateArgument(arg: string, root: Exported | undefined): string {
+export function interpolateArgument(arg: string, root: Exported | undefined, allowSecrets = false): string {
   if (!arg.includes('${')) return arg;
   const diags: Diagnostic[] = [];
   const node = { kind: 'string' as const, value: arg, path: '', range: { env: '<argv>', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } };
@@ -70,9 +72,24 @@ export function interpolateArgument(arg: string, root: Exported | undefined): st
       const shown = arg.slice(arg.indexOf('${'), arg.indexOf('}', arg.indexOf('${')) + 1);
       throw new EscKubeError('path-not-found', `argument ${JSON.stringify(arg)} refers to ${shown}, which the environment does not define`);
     }
+    if (!allowSecrets && containsSecret(v)) {
+      throw new EscKubeError(
+        'secret-argument',
+        `an argument refers to \${${formatAccess(p.access)}}, which is secret: arguments are visible to every user in the process list (ps); pass it in environmentVariables or files instead, or allow it with --show-secrets`,
+      );
+    }
     out += scalarText(v) ?? formatJson(v).replace(/\n\s*/g, '');
   }
   return out;
+}
+
+/** Whether a value is secret or holds a secret anywhere inside. */
+export function containsSecret(e: Exported): boolean {
+  if (e.secret) return true;
+  const r = e.value;
+  if (Array.isArray(r)) return r.some(containsSecret);
+  if (r !== null && typeof r === 'object' && !(r instanceof NumberValue)) return Object.values(r).some(containsSecret);
+  return false;
 }
 
 /** Every secret string in the environment (for redacting the command's output). */
