@@ -2,7 +2,7 @@
 // it touches comes in through `Deps`, built by the composition root (main.ts) or by tests.
 
 import { Command, CommanderError, Option } from 'commander';
-import { renderDiagnostics } from './esc/diagnostics.js';
+import { escapeControls, renderDiagnostics } from './esc/diagnostics.js';
 import { decodeYaml, type ObjectEntry, type SyntaxNode } from './esc/syntax.js';
 import { redactDefinition } from './esc/redact-source.js';
 import type { ProviderRegistry } from './esc/eval.js';
@@ -423,14 +423,14 @@ export function reportError(e: unknown, stderr: Writer, verbose: boolean, compac
     return 2;
   }
   if (e instanceof EscKubeError) {
-    stderr.write(`esc-kube: ${e.message}\n`);
+    stderr.write(`esc-kube: ${escapeControls(e.message)}\n`);
     const diags = e.options.diagnostics;
     if (diags && diags.length > 0) stderr.write(renderDiagnostics(diags, e.options.lookup, compact) + '\n');
     if (verbose && e.cause instanceof Error) stderr.write(`caused by: ${e.cause.stack ?? e.cause.message}\n`);
     return e.exitCode;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  stderr.write(`esc-kube: internal error: ${err.message}\n`);
+  stderr.write(`esc-kube: internal error: ${escapeControls(err.message)}\n`);
   if (verbose) stderr.write(`${err.stack}\n`);
   else stderr.write('esc-kube: run again with --verbose for details, and please report this as a bug\n');
   return 1;

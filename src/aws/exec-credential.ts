@@ -1,6 +1,8 @@
 // The ExecCredential that kubectl and every client-go program read from a credential plugin, and the
 // KUBERNETES_EXEC_INFO they pass in (https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins).
 
+import { quoteValue } from '../errors.js';
+
 /** The API versions esc-kube answers in. */
 export type ExecApiVersion = 'client.authentication.k8s.io/v1' | 'client.authentication.k8s.io/v1beta1';
 
@@ -40,7 +42,7 @@ export function parseExecInfo(raw: string | undefined): ExecInfo {
     );
   }
   if (o.apiVersion !== V1 && o.apiVersion !== V1BETA1) {
-    return fallback(`KUBERNETES_EXEC_INFO has unknown apiVersion ${JSON.stringify(o.apiVersion)}; answering in client.authentication.k8s.io/v1beta1`);
+    return fallback(`KUBERNETES_EXEC_INFO has unknown apiVersion ${typeof o.apiVersion === 'string' ? quoteValue(o.apiVersion) : JSON.stringify(o.apiVersion)}; answering in client.authentication.k8s.io/v1beta1`);
   }
   const config = o.spec?.cluster?.config;
   return {

@@ -16,6 +16,7 @@ export type DiagnosticCode =
   | 'duplicate-key'
   | 'final'
   | 'name'
+  | 'limit'
   | 'internal';
 
 /** A position in a document: 1-based line and column, 0-based offset. */
@@ -60,6 +61,21 @@ export function hasErrors(diags: readonly Diagnostic[]): boolean {
   return diags.some((d) => d.severity === 'error');
 }
 
+/**
+ * Text from data (file names, import names, source lines, messages from servers) made safe for a
+ * terminal: every control character (C0 but tab, DEL, C1) becomes a visible \\xNN or \\uNNNN escape, so
+ * that no escape sequence reaches the terminal. With `keepNewlines`, line feeds stay.
+ */
+export function escapeControls(text: string, keepNewlines = false): string {
+  return text.replace(keepNewlines ? /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g : /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** The widest part of a source line a snippet shows. */
+const SNIPPET_WIDTH = 120;
+
 /** Looks up the source text of an environment so that a diagnostic can show its line. */
 export type SourceLookup = (env: string) => { file: string; text: string } | undefined;
 
@@ -68,20 +84,29 @@ export type SourceLookup = (env: string) => { file: string; text: string } | und
  * `aws-sandbox.yaml:7:15: error: unknown property "regoin"; did you mean "region"?`, then the source
  * line and a caret under the column.
  */
-export function renderDiagnostic(d: Diagnostic, lookup?: SourceLookup, compact = false): string {
-  const src = lookup?.(d.env);
+export function renderDiagnostic(d: Diagnostic, lookup?: SourceLookup | ((env: string) => { file: string; lines: string[] } | undefined), compact = false): string {
+  const found = lookup?.(d.env);
+  const src = found && 'text' in found ? { file: found.file, lines: found.text.split(/\r?\n/) } : found;
   const file = d.range?.file ?? src?.file ?? d.env;
   const where = d.range ? `${file}:${d.range.start.line}:${d.range.start.column}` : file;
-  const head = `${where}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.summary}`;
+  const head = escapeControls(`${where}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.summary}`);
   if (!d.range || !src || compact) return head;
-  const line = src.text.split(/\r?\n/)[d.range.start.line - 1];
-  if (line === undefined) return head;
+  const fullLine = src.lines[d.range.start.line - 1];
+  if (fullLine === undefined) return head;
+  // A long line is shown as a window around the column, marked with an ellipsis where it is cut.
+  let column = d.range.start.column;
+  let line = fullLine;
+  if (line.length > SNIPPET_WIDTH) {
+    const from = Math.max(0, Math.min(column - 1 - SNIPPET_WIDTH / 2, line.length - SNIPPET_WIDTH));
+    line = (from > 0 ? '…' : '') + line.slice(from, from + SNIPPET_WIDTH) + (from + SNIPPET_WIDTH < fullLine.length ? '…' : '');
+    column = column - from + (from > 0 ? 1 : 0);
+  }
   const gutter = String(d.range.start.line);
   const pad = ' '.repeat(gutter.length);
   const width =
-    d.range.end.line === d.range.start.line ? Math.max(1, d.range.end.column - d.range.start.column) : Math.max(1, line.length - d.range.start.column + 1);
-  const caret = ' '.repeat(Math.max(0, d.range.start.column - 1)) + '^' + '~'.repeat(Math.max(0, Math.min(width, 80) - 1));
-  return `${head}\n${pad} |\n${gutter} | ${line}\n${pad} | ${caret}`;
+    d.range.end.line === d.range.start.line ? Math.max(1, d.range.end.column - d.range.start.column) : Math.max(1, line.length - column + 1);
+  const caret = ' '.repeat(Math.max(0, column - 1)) + '^' + '~'.repeat(Math.max(0, Math.min(width, 80, line.length - column + 1) - 1));
+  return `${head}\n${pad} |\n${gutter} | ${escapeControls(line)}\n${pad} | ${caret}`;
 }
 
 /** Renders every diagnostic, errors first, in document order; `compact` leaves out the source lines. */
@@ -91,5 +116,14 @@ export function renderDiagnostics(diags: readonly Diagnostic[], lookup?: SourceL
     if (a.env !== b.env) return a.env < b.env ? -1 : 1;
     return (a.range?.start.offset ?? 0) - (b.range?.start.offset ?? 0);
   });
-  return ordered.map((d) => renderDiagnostic(d, lookup, compact)).join('\n');
+  // One lookup (and one split into lines) per environment, however many diagnostics it has.
+  const lines = new Map<string, { file: string; lines: string[] } | undefined>();
+  const linesOf = (env: string) => {
+    if (!lines.has(env)) {
+      const src = lookup?.(env);
+      lines.set(env, src ? { file: src.file, lines: src.text.split(/\r?\n/) } : undefined);
+    }
+    return lines.get(env);
+  };
+  return ordered.map((d) => renderDiagnostic(d, lookup ? (env) => linesOf(env) : undefined, compact)).join('\n');
 }

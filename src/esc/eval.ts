@@ -13,6 +13,7 @@ import { validateValue, type Schema } from './schema.js';
 import { decodeYaml, joinPath, type SyntaxNode } from './syntax.js';
 import { copyValue, exportedFromPlain, exportedToPlain, NumberValue, Value, valueFromExported, type Definition, type Exported } from './value.js';
 import { suggest } from './suggest.js';
+import { BUDGET_EXCEEDED, EvaluationBudget, MAX_EVALUATION_DEPTH, MAX_SUGGESTIONS, measureValue, TOO_DEEP } from './limits.js';
 
 /** What a provider is told about the environment that opens it. */
 export interface ProviderContext {
@@ -97,6 +98,9 @@ export async function evaluateEnvironment(opts: EvaluateOptions): Promise<Evalua
     diags: [],
     sources: new Map([[opts.name, opts.source]]),
     signal: opts.signal,
+    budget: new EvaluationBudget(),
+    depth: 0,
+    suggestions: 0,
   };
   const decl = loadDecl(opts.name, opts.source, shared);
   if (!decl || (decl.values.length === 0 && decl.imports.length === 0)) {
@@ -125,6 +129,12 @@ interface Shared {
   diags: Diagnostic[];
   sources: Map<string, EnvironmentSource>;
   signal: AbortSignal | undefined;
+  /** What this evaluation has built so far, against esc-kube's limits. */
+  budget: EvaluationBudget;
+  /** How deeply evaluateExpr calls are nested right now. */
+  depth: number;
+  /** How many "did you mean" searches have been made. */
+  suggestions: number;
 }
 
 type ExprRepr =
@@ -294,12 +304,22 @@ class EvalContext {
       this.report('cycle', `cyclic reference to ${x.def.path}`, x.def);
       return Value.unknown(x.def);
     }
+    // Each level of nesting or of references to references is a level of (async) recursion here:
+    // a limit with a diagnostic instead of a stack overflow.
+    if (this.shared.depth >= MAX_EVALUATION_DEPTH) {
+      this.report('limit', TOO_DEEP, x.def);
+      x.state = 'done';
+      x.value = Value.unknown(x.def);
+      return x.value;
+    }
     x.state = 'evaluating';
+    this.shared.depth++;
     let v: Value;
     try {
       v = await this.evaluateRepr(x);
     } finally {
       x.state = 'done';
+      this.shared.depth--;
     }
     if (x.secret) v.secret = true;
     v.merge(x.base);
@@ -328,11 +348,13 @@ class EvalContext {
           text += part.text;
           if (!part.access) continue;
           const pv = await this.evaluatePropertyAccess(x, part.access);
+          if (!this.affordTextForm(x, pv)) return Value.unknown(x.def);
           const s = pv.toStringForm();
           v.unknown ||= s.unknown;
           v.secret ||= s.secret;
           if (!s.unknown) text += s.text;
         }
+        if (!this.afford(x, 1, text.length)) return Value.unknown(x.def);
         v.repr = v.unknown ? null : text;
         return v;
       }
@@ -357,9 +379,37 @@ class EvalContext {
 
   /** Resolves an access and copies the result, so that merging it at its new place leaves the original alone. */
   private async evaluatePropertyAccess(x: Expr, access: Accessor[]): Promise<Value> {
-    const v = copyValue(await this.evaluateExprAccess(x, access));
+    const found = await this.evaluateExprAccess(x, access);
+    if (!this.affordCopy(x, found)) return Value.unknown(x.def);
+    const v = copyValue(found);
     v.def = x.def;
     return v;
+  }
+
+  /** Charges a step that builds `values` values and `chars` characters; reports the limit once when it runs out. */
+  private afford(x: Expr, values: number, chars: number): boolean {
+    const wasExceeded = this.shared.budget.exceeded;
+    if (this.shared.budget.charge(values, chars)) return true;
+    if (!wasExceeded) this.report('limit', BUDGET_EXCEEDED, x.def);
+    return false;
+  }
+
+  /**
+   * Whether the text form of a value (fn::toJSON, fn::toString, an object in an interpolation) could
+   * still be paid for, judged before it is built: quoting can double its text, and each value adds a
+   * few characters.
+   */
+  private affordTextForm(x: Expr, v: Value): boolean {
+    if (typeof v.repr === 'string' || !(v.repr instanceof Map || Array.isArray(v.repr))) return true;
+    const left = this.shared.budget.remaining();
+    const size = measureValue(v, { values: left.values, chars: left.chars / 2 });
+    return this.afford(x, 0, size.chars * 2 + size.values * 4);
+  }
+
+  /** Charges a copy of a value (measured no further than the budget could pay for). */
+  private affordCopy(x: Expr, v: Value): boolean {
+    const size = measureValue(v, this.shared.budget.remaining());
+    return this.afford(x, size.values, size.chars);
   }
 
   private async evaluateExprAccess(x: Expr, accessors: Accessor[]): Promise<Value> {
@@ -445,7 +495,7 @@ class EvalContext {
   }
 
   private unknownProperty(x: Expr, accessor: Accessor, key: string, candidates: string[]): void {
-    const hint = suggest(key, candidates);
+    const hint = this.shared.suggestions++ < MAX_SUGGESTIONS ? suggest(key, candidates) : undefined;
     this.report('reference', `unknown property ${JSON.stringify(key)}${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`, accessorAt(x, accessor));
   }
 
@@ -520,6 +570,7 @@ class EvalContext {
         const v = result();
         v.combine(delimiter.value, values.value);
         if (!v.unknown) v.repr = (values.value.repr as Value[]).map((e) => e.repr as string).join(delimiter.value.repr as string);
+        if (typeof v.repr === 'string' && !this.afford(x, 1, v.repr.length)) return unknown();
         return v;
       }
       case 'split': {
@@ -532,6 +583,7 @@ class EvalContext {
           const s = str.value.repr as string;
           const sep = delimiter.value.repr as string;
           const parts = sep === '' ? [...s] : s.split(sep);
+          if (!this.afford(x, parts.length + 1, s.length)) return unknown();
           // Stricter than upstream on purpose: every element of a split secret is secret too.
           v.repr = parts.map((p) => {
             const e = new Value(x.def, p);
@@ -543,14 +595,16 @@ class EvalContext {
       }
       case 'concat': {
         const { value: arrays, ok } = await this.evaluateTyped(args.get('arg'), ARRAY_OF_ARRAYS);
-        if (!ok) return unknown();
+        if (!ok || !this.affordCopy(x, arrays)) return unknown();
         const v = result();
         v.combine(arrays);
         if (!v.unknown) v.repr = (arrays.repr as Value[]).flatMap((a) => (a.repr as Value[]).map((e) => copyValue(e)));
         return v;
       }
       case 'final': {
-        const v = copyValue(await this.evaluateExpr(args.get('arg')!));
+        const arg = await this.evaluateExpr(args.get('arg')!);
+        if (!this.affordCopy(x, arg)) return unknown();
+        const v = copyValue(arg);
         v.final = true;
         return v;
       }
@@ -568,19 +622,24 @@ class EvalContext {
             validateValue(value, plainSchema as Schema, (bad, message) => this.report('type', message, bad.def, bad.def.env));
           }
         }
-        return copyValue(value);
+        return this.affordCopy(x, value) ? copyValue(value) : unknown();
       }
       case 'toJSON': {
         const value = await this.evaluateExpr(args.get('arg')!);
+        if (!this.affordTextForm(x, value)) return unknown();
         const v = result();
         v.combine(value);
         if (!v.unknown) v.repr = marshalGoJson(value.export());
         return v;
       }
       case 'fromJSON':
-        return this.stringBuiltin(x, args.get('arg'), 'decoding JSON string', (text, v) => valueFromExported(decodeGoJson(text, v.secret), x.def, v.secret));
+        return this.stringBuiltin(x, args.get('arg'), 'decoding JSON string', (text, v) => {
+          const decoded = valueFromExported(decodeGoJson(text, v.secret), x.def, v.secret);
+          return this.affordCopy(x, decoded) ? decoded : Value.unknown(x.def);
+        });
       case 'toString': {
         const value = await this.evaluateExpr(args.get('arg')!);
+        if (!this.affordTextForm(x, value)) return unknown();
         const s = value.toStringForm();
         const v = result(s.unknown ? null : s.text);
         v.unknown = s.unknown;
@@ -588,9 +647,9 @@ class EvalContext {
         return v;
       }
       case 'toBase64':
-        return this.stringBuiltin(x, args.get('arg'), 'encoding base64', (text, v) => ((v.repr = encodeBase64(text)), v));
+        return this.stringBuiltin(x, args.get('arg'), 'encoding base64', (text, v) => this.affordText(x, v, encodeBase64(text)));
       case 'fromBase64':
-        return this.stringBuiltin(x, args.get('arg'), 'decoding base64 string', (text, v) => ((v.repr = Buffer.from(decodeGoBase64(text)).toString('utf8')), v));
+        return this.stringBuiltin(x, args.get('arg'), 'decoding base64 string', (text, v) => this.affordText(x, v, Buffer.from(decodeGoBase64(text)).toString('utf8')));
     }
   }
 
@@ -612,9 +671,17 @@ class EvalContext {
     }
   }
 
+  /** Sets a builtin's text result, if the budget pays for it. */
+  private affordText(x: Expr, v: Value, text: string): Value {
+    if (!this.afford(x, 1, text.length)) return Value.unknown(x.def);
+    v.repr = text;
+    return v;
+  }
+
   private async callProvider(x: Expr, open: () => Promise<Exported>): Promise<Value> {
     try {
-      return valueFromExported(await open(), x.def, x.secret);
+      const v = valueFromExported(await open(), x.def, x.secret);
+      return this.affordCopy(x, v) ? v : Value.unknown(x.def);
     } catch (e) {
       this.report('provider', e instanceof Error ? e.message : String(e), x.def);
       return Value.unknown(x.def);

@@ -3,6 +3,27 @@
 
 import { Value, NumberValue } from './value.js';
 import { suggest } from './suggest.js';
+import { RE2JS } from 're2js';
+
+const patterns = new Map<string, RE2JS | string>();
+
+/**
+ * Compiles a `pattern` as Go's regexp package does (RE2 syntax, such as `(?i)`, and matching in
+ * linear time: no pattern can hang evaluation, as a backtracking JavaScript RegExp can); a pattern
+ * that does not compile gives Go's error text.
+ */
+export function compilePattern(pattern: string): RE2JS | string {
+  let re = patterns.get(pattern);
+  if (re === undefined) {
+    try {
+      re = RE2JS.compile(pattern);
+    } catch (e) {
+      re = (e as Error).message;
+    }
+    patterns.set(pattern, re);
+  }
+  return re;
+}
 
 /** A JSON Schema document (the subset: type, const, enum, properties, required, items, ...). */
 export type Schema = boolean | { [keyword: string]: unknown };
@@ -53,7 +74,11 @@ export function validateValue(v: Value, schema: Schema, report: ValidationReport
     const len = [...r].length;
     if (typeof s.minLength === 'number' && len < s.minLength) fail(`expected a string of at least ${s.minLength} characters`);
     if (typeof s.maxLength === 'number' && len > s.maxLength) fail(`expected a string of at most ${s.maxLength} characters`);
-    if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(r)) fail(`expected a string matching ${JSON.stringify(s.pattern)}`);
+    if (typeof s.pattern === 'string') {
+      const re = compilePattern(s.pattern);
+      if (typeof re === 'string') fail(`invalid pattern ${JSON.stringify(s.pattern)}: ${re}`);
+      else if (!re.matcher(r).find()) fail(`expected a string matching ${JSON.stringify(s.pattern)}`);
+    }
   }
   if (r instanceof NumberValue) {
     const n = r.value;

@@ -77,6 +77,9 @@ const KNOWN_TAGS = new Set([
   'tag:yaml.org,2002:seq',
 ]);
 
+/** Characters yaml.v3 refuses in a document: C0 controls but tab, LF and CR; DEL and C1 controls but NEL; surrogates, U+FFFE/U+FFFF. */
+const NOT_PRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** Decodes a YAML document into syntax nodes; `env` names the environment in diagnostics. */
 export function decodeYaml(source: string, env: string, file?: string): DecodedDocument {
   const lines = new LineCounter();
@@ -99,8 +102,17 @@ export function decodeYaml(source: string, env: string, file?: string): DecodedD
     end: pos(Math.max(start, end)),
   });
   const diagnostics: Diagnostic[] = [];
+  // yaml.v3 reads only printable characters (readerc.go); the yaml package lets the others through.
+  const control = NOT_PRINTABLE.exec(source);
+  if (control) {
+    diagnostics.push(errorDiag('yaml', 'YAML syntax error: control characters are not allowed', env, rangeOf(control.index, control.index + 1)));
+    return { node: undefined, diagnostics };
+  }
   for (const e of doc.errors) {
-    const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
+    // The yaml package composes recursively and reports its own stack overflow as an error.
+    const message = /call stack/i.test(e.message)
+      ? 'the document nests deeper than esc-kube can read (about 700 levels; yaml.v3 allows 10,000)'
+      : e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
     const at = rangeOf(e.pos[0], e.pos[1]);
     diagnostics.push(errorDiag('yaml', `YAML syntax error: ${message}`, env, at));
   }

@@ -55,11 +55,19 @@ export async function openEnvironment(name: string, deps: OpenEnvironmentDeps): 
     exported: result.value?.export(),
     diagnostics: [...result.diagnostics, ...checkProjectionNames(result.value)],
     sources: result.sources,
-    lookup: (env) => {
+    lookup: memoize((env) => {
       const s = result.sources.get(env);
       // Snippets in messages show the definition with its plaintext secrets redacted.
       return s ? { file: s.file ?? env, text: redactDefinition(s.text) } : undefined;
-    },
+    }),
+  };
+}
+
+function memoize<T>(f: (key: string) => T): (key: string) => T {
+  const known = new Map<string, T>();
+  return (key) => {
+    if (!known.has(key)) known.set(key, f(key));
+    return known.get(key)!;
   };
 }
 

@@ -131,6 +131,39 @@ describe('env open / get / ls', () => {
   });
 });
 
+describe('bounded evaluation: hostile environments end quickly with a diagnostic, never a crash', () => {
+  const doubling = (item: (prev: string) => string, levels: number, seed = 'values:\n  a0: [x, y]\n') => {
+    let s = seed;
+    for (let i = 1; i <= levels; i++) s += `  a${i}: ${item('${a' + (i - 1) + '}')}\n`;
+    return s;
+  };
+  const lines = (n: number, line: (i: number) => string) => Array.from({ length: n }, (_, i) => line(i)).join('\n');
+  const cases: [string, string, number, RegExp][] = [
+    ['an array doubled 20 times through references', doubling((p) => `["${p}", "${p}"]`, 20), 1, /builds more than 500,000 values or 32 MiB of text/],
+    ['a string doubled through fn::toBase64', doubling((p) => `{fn::toBase64: "${p}${p}"}`, 40, 'values:\n  a0: seed\n'), 1, /builds more than/],
+    ['a value doubled through fn::toJSON', doubling((p) => `{fn::toJSON: ["${p}", "${p}"]}`, 40, 'values:\n  a0: seed\n'), 1, /builds more than/],
+    ['a chain of 2,000 references', 'values:\n' + lines(1999, (i) => `  k${String(i).padStart(4, '0')}: \${k${String(i + 1).padStart(4, '0')}}`) + '\n  k1999: end\n', 1, /deeper than 500 levels \(esc-kube's limit\)/],
+    ['YAML nested 2,000 levels deep', `values:\n  a: ${'['.repeat(2000)}${']'.repeat(2000)}\n`, 1, /YAML syntax error: the document nests deeper than esc-kube can read/],
+    ['a backtracking pattern, (a+)+$', 'values:\n  v:\n    fn::validate:\n      schema: {type: string, pattern: "(a+)+$"}\n      value: "' + 'a'.repeat(40) + 'b"\n', 1, /expected a string matching "\(a\+\)\+\$"/],
+    ['a pattern that does not compile', 'values:\n  v:\n    fn::validate:\n      schema: {type: string, pattern: "["}\n      value: x\n', 1, /invalid pattern "\[": error parsing regexp: missing closing \]: `\[`/],
+    ["Go's (?i) syntax", 'values:\n  v:\n    fn::validate:\n      schema: {type: string, pattern: "(?i)^abc$"}\n      value: ABC\n', 0, /^$/],
+    ['2,000 misspelt references', 'values:\n' + lines(2000, (i) => `  key${i}: v`) + '\n' + lines(2000, (i) => `  ref${i}: \${kye${i}}`) + '\n', 1, /has 2000 errors/],
+    ['a raw control character in a YAML string', 'values:\n  a: "x\u001b[31mred"\n', 1, /YAML syntax error: control characters are not allowed/],
+  ];
+  it.each(cases)('%s', async (_n, yaml, code, message) => {
+    const dir = tempDir({ 'hostile.yaml': yaml });
+    const started = Date.now();
+    const r = await runEscKube(['env', 'open', 'hostile', '--env-dir', dir]);
+    // The bound of the fuzz corpus (.ci/run) is 2 s; 10 s here only keeps a busy machine from failing it.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.stderr).not.toContain('\u001b');
+  });
+});
+
 describe('env open -f shell | dotenv through the binary: output a shell can eval safely', () => {
   const hostile = [
     'values:',

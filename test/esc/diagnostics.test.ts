@@ -38,4 +38,14 @@ describe('suggest', () => {
     ['', ['a'], undefined],
   ])('%j among %j -> %j', (name, candidates, want) => expect(suggest(name, candidates)).toBe(want));
   it('counts a transposition as one edit', () => expect(editDistance('dmeo', 'demo')).toBe(1));
+  it('with a bound, agrees with the unbounded distance up to the bound (random strings)', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const word = () => Array.from({ length: rand(9) }, () => 'abcd'[rand(4)]).join('');
+    for (let i = 0; i < 2000; i++) {
+      const [a, b, max] = [word(), word(), rand(4)];
+      const full = editDistance(a, b);
+      expect(editDistance(a, b, max), `${a} ${b} ${max}`).toBe(full <= max ? full : max + 1);
+    }
+  });
 });
