@@ -9,7 +9,8 @@ import type { ProviderRegistry } from './esc/eval.js';
 import type { ProviderSetup } from './providers/registry.js';
 import { getToken } from './use-cases/get-token.js';
 import type { LoginConfig } from './login/oidc-login.js';
-import { loginSource } from './login/login-source.js';
+import { loginSource, loginTimeoutMs } from './login/login-source.js';
+import { lockOptionsForLogin } from './cache/file-lock.js';
 import { openInCloudIfThere } from './pulumi/cloud.js';
 import { generateKubeconfig, type EksClient } from './use-cases/generate-kubeconfig.js';
 import { resolveTokenRequest } from './token-request.js';
@@ -123,7 +124,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
       return undefined;
     }
     const store = selectStore({ mode, dir, environ: deps.environ, platform: deps.platform, notice: (m) => deps.stderr.write(`esc-kube: ${m}\n`) });
-    return new CredentialCache(store, dir, deps.now);
+    return new CredentialCache(store, dir, deps.now, lockOptionsForLogin(loginTimeoutMs(deps.environ)));
   };
   const open = async (
     name: string,

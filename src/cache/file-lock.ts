@@ -35,6 +35,23 @@ export const DEFAULT_LOCK_OPTIONS: LockOptions = {
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
 };
 
+/** How much longer than the login timeout a waiter waits, and a lock lives before it is taken over. */
+export const LOCK_WAIT_BEYOND_LOGIN_MS = 10_000;
+export const LOCK_STALE_BEYOND_LOGIN_MS = 60_000;
+
+/**
+ * Lock options for calls that may log a person in: the holder may be waiting for that person for up
+ * to the login timeout, so a waiter keeps waiting (while the holder lives) that long and a little
+ * more, and so many processes that need a login open one browser tab.
+ */
+export function lockOptionsForLogin(loginTimeoutMs: number, base: LockOptions = DEFAULT_LOCK_OPTIONS): LockOptions {
+  return {
+    ...base,
+    waitMs: Math.max(base.waitMs, loginTimeoutMs + LOCK_WAIT_BEYOND_LOGIN_MS),
+    staleMs: Math.max(base.staleMs, loginTimeoutMs + LOCK_STALE_BEYOND_LOGIN_MS),
+  };
+}
+
 /** The result of taking a lock: whether it was acquired (false after the bounded wait) and a release. */
 export interface Held {
   acquired: boolean;

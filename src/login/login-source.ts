@@ -29,12 +29,17 @@ export interface LoginSourceOptions {
 /** The default time a person has to finish a login. */
 export const LOGIN_TIMEOUT_SECONDS = 180;
 
+/** The time a person has to finish a login: $ESC_KUBE_LOGIN_TIMEOUT seconds, else 180 s. */
+export function loginTimeoutMs(environ: Readonly<Record<string, string | undefined>>): number {
+  const seconds = Number(environ.ESC_KUBE_LOGIN_TIMEOUT ?? LOGIN_TIMEOUT_SECONDS);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : LOGIN_TIMEOUT_SECONDS) * 1000;
+}
+
 /** A token source for aws-login: an ID token from a login, or undefined when no login is configured. */
 export function loginSource(deps: LoginSourceDeps, opts: LoginSourceOptions): (config: LoginConfig | undefined) => Promise<string | undefined> {
   return async (config) => {
     const cfg = config ?? (await loginFromConfigFile(deps));
     if (!cfg) return undefined;
-    const seconds = Number(deps.environ.ESC_KUBE_LOGIN_TIMEOUT ?? LOGIN_TIMEOUT_SECONDS);
     try {
       const r = await loginIdToken(cfg, {
         cache: opts.cache,
@@ -43,7 +48,7 @@ export function loginSource(deps: LoginSourceDeps, opts: LoginSourceOptions): (c
         browser: deps.browser,
         interactive: opts.interactive,
         device: opts.device,
-        timeoutMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : LOGIN_TIMEOUT_SECONDS) * 1000,
+        timeoutMs: loginTimeoutMs(deps.environ),
         env: opts.env,
       });
       opts.done?.(cfg.issuer);

@@ -139,20 +139,33 @@ async function browserLogin(client: Client, config: Config, cfg: LoginConfig, de
           res.writeHead(404).end();
           return;
         }
+        // Only the answer to this login's request counts: anything else (a stale tab, another
+        // program, a forged link) gets a 400 and the login goes on waiting.
+        if (url.searchParams.get('state') !== state) {
+          res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+          res.end('<!doctype html><title>esc-kube</title><p>This is not the login esc-kube is waiting for (its state does not match). Use the link that esc-kube printed last.</p>');
+          return;
+        }
         const ok = !url.searchParams.has('error');
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         res.end(`<!doctype html><title>esc-kube</title><p>${ok ? 'You are logged in. You can close this window.' : 'The login was not completed. You can close this window.'}</p>`);
         resolve(url);
       });
-      server.on('error', (e: NodeJS.ErrnoException) => reject(new LoginError(`could not listen on ${host}:${port} for the login redirect: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`)));
       timer = setTimeout(() => reject(new LoginError(`the login at ${cfg.issuer} was not completed within ${Math.round(deps.timeoutMs / 1000)} s; run the command again (or \`esc-kube login --device\`)`)), deps.timeoutMs);
     });
+    // Handled where it is awaited; until then a rejection (the timeout) must not count as unhandled.
+    callback.catch(() => undefined);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve);
       server!.once('error', reject);
       server!.listen(port, host);
     }).catch((e: NodeJS.ErrnoException) => {
-      throw new LoginError(`could not listen on ${host}:${port} for the login redirect: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`);
+      if (e.code === 'EADDRINUSE') {
+        throw new LoginError(
+          `could not listen on ${host}:${port} for the login redirect: the port is in use (by another program, or another login still waiting); free it, or set login.listen to another port, or leave listen out to use a free one`,
+        );
+      }
+      throw new LoginError(`could not listen on ${host}:${port} for the login redirect: ${e.message}`);
     });
     const redirectUri = `http://${host}:${(server!.address() as AddressInfo).port}/callback`;
     const url = client.buildAuthorizationUrl(config, {

@@ -4,6 +4,8 @@
 // the non-interactive rule, logout, and 20 parallel token calls leading to one login.
 
 import { createPublicKey } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer as createNetServer } from 'node:net';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -57,13 +59,13 @@ function setup(extra: Record<string, unknown> = {}) {
   const env = (more: Record<string, string> = {}) =>
     cleanEnv({ ESC_KUBE_CACHE: 'file', XDG_CACHE_HOME: cacheHome, AWS_ENDPOINT_URL_STS: sts.url, BROWSER, SCRIPTED_BROWSER_LOG: browserLog, ...more });
   const token = (more: Record<string, string> = {}, ...args: string[]) => runEscKube(['token', '--env', 'ci', '--cluster', 'demo', '--env-dir', dir, ...args], { env: env(more) });
-  const launches = () => (existsSync(browserLog) ? readFileSync(browserLog, 'utf8').split('\n').filter(Boolean).length : 0);
+  const launches = () => (existsSync(browserLog) ? readFileSync(browserLog, 'utf8').split('\n').filter((l) => l.startsWith('open ')).length : 0);
   const loginEntry = () => {
     const d = join(cacheHome, 'esc-kube');
     const f = readdirSync(d).find((x) => x.startsWith('l-') && x.endsWith('.entry'))!;
     return { path: join(d, f), data: JSON.parse(readFileSync(join(d, f), 'utf8')) as { idToken: string; refreshToken?: string; expiration: string } };
   };
-  return { dir, env, token, launches, loginEntry };
+  return { dir, env, token, launches, loginEntry, browserLog };
 }
 
 const calls = () => sts.calls.filter((c) => c.ok).length;
@@ -126,6 +128,40 @@ describe('browser login: Authorization Code with PKCE on a loopback redirect', (
     const ok = await s.token();
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toContain(`redirect_uri=http%3A%2F%2F127.0.0.1%3A${port}%2Fcallback`);
+  });
+
+  it('three processes that need a login while the person takes 22 s (longer than two lock waits used to be) open one tab', async () => {
+    const s = setup();
+    const results = await Promise.all(
+      Array.from({ length: 3 }, () => runEscKube(['token', '--env', 'ci', '--cluster', 'demo', '--env-dir', s.dir], { env: s.env({ SCRIPTED_BROWSER_DELAY_MS: '22000' }), timeoutMs: 50_000 })),
+    );
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(s.launches()).toBe(1);
+    expect(new Set(results.map((r) => JSON.parse(r.stdout).status.token)).size).toBe(1);
+  }, 60_000);
+
+  it('a callback with a wrong state gets a 400 and the login goes on waiting for the right one', async () => {
+    const s = setup();
+    const r = await s.token({ SCRIPTED_BROWSER_ACTION: 'forged-first' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(s.browserLog, 'utf8')).toMatch(/^open .*\nforged 400\n$/);
+  });
+
+  it('a fixed listen port that is busy is one line with the fix, no stack trace', async () => {
+    const port = await freePort();
+    const blocker = createNetServer().listen(port, '127.0.0.1');
+    await once(blocker, 'listening');
+    try {
+      const s = setup({ listen: `127.0.0.1:${port}` });
+      const r = await s.token();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `login: could not listen on 127.0.0.1:${port} for the login redirect: the port is in use (by another program, or another login still waiting); free it, or set login.listen to another port, or leave listen out to use a free one\n`,
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+|Unhandled|internal error/);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('20 parallel token calls lead to one login', async () => {

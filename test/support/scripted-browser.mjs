@@ -3,6 +3,8 @@
 // logs in at oidc-provider's development interaction pages (login, then consent) and follows the final
 // redirect to esc-kube's loopback callback, with a cookie jar, as a person's browser would.
 //   SCRIPTED_BROWSER_ACTION=approve (default) | deny (abort at consent) | ignore (never finish)
+//     | forged-first (first calls the callback with a wrong state and logs its status, then approves)
+//   SCRIPTED_BROWSER_DELAY_MS=N  a slow person: starts N ms after it is launched
 //   SCRIPTED_BROWSER_LOG=FILE   appends one line per launch
 import { appendFileSync } from 'node:fs';
 
@@ -55,5 +57,13 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const url = process.argv[2];
   if (process.env.SCRIPTED_BROWSER_LOG) appendFileSync(process.env.SCRIPTED_BROWSER_LOG, `open ${new URL(url).host}\n`);
   const action = process.env.SCRIPTED_BROWSER_ACTION ?? 'approve';
-  if (action !== 'ignore') await browse(url, { action });
+  const delay = Number(process.env.SCRIPTED_BROWSER_DELAY_MS ?? 0);
+  if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+  if (action === 'forged-first') {
+    const callback = new URL(new URL(url).searchParams.get('redirect_uri'));
+    callback.search = '?code=forged&state=not-the-right-state';
+    const res = await fetch(callback);
+    if (process.env.SCRIPTED_BROWSER_LOG) appendFileSync(process.env.SCRIPTED_BROWSER_LOG, `forged ${res.status}\n`);
+  }
+  if (action !== 'ignore') await browse(url, { action: action === 'forged-first' ? 'approve' : action });
 }
