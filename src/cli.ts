@@ -12,7 +12,7 @@ import type { LoginConfig } from './login/oidc-login.js';
 import { loginSource, loginTimeoutMs } from './login/login-source.js';
 import { lockOptionsForLogin } from './cache/file-lock.js';
 import { openInCloudIfThere } from './pulumi/cloud.js';
-import { generateKubeconfig, type EksClient } from './use-cases/generate-kubeconfig.js';
+import { generateKubeconfig, type EksClient, type KubeconfigFile } from './use-cases/generate-kubeconfig.js';
 import { resolveTokenRequest } from './token-request.js';
 import { resolveEnvDir } from './env-dir.js';
 import { CredentialCache } from './cache/credential-cache.js';
@@ -55,8 +55,8 @@ export interface Deps {
   eks: (environ: Environ) => EksClient;
   /** Reads a file as text; undefined when it does not exist. */
   readText: (path: string) => Promise<string | undefined>;
-  /** Writes a file atomically with mode 0600, creating its directory. */
-  writePrivate: (path: string, text: string) => Promise<void>;
+  /** The kubeconfig file, for kubeconfig-gen. */
+  kubeconfig: KubeconfigFile;
   /** The person's browser, for logins. */
   browser: { available(): boolean; open(url: string): Promise<void> };
   /** Whether stdin is a terminal (a person is there) when kubectl does not say. */
@@ -254,8 +254,11 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
             ...(dir !== defaultDir ? { envDirArg: dir } : {}),
             target,
           },
-          { open, eks: deps.eks(deps.environ), environ: deps.environ, readFile: deps.readText, writeFile: deps.writePrivate },
+          { open, eks: deps.eks(deps.environ), environ: deps.environ, file: deps.kubeconfig },
         );
+        if (result.modeChangedFrom !== undefined) {
+          deps.stderr.write(`esc-kube: note: ${target} was mode ${result.modeChangedFrom.toString(8).padStart(4, '0')}; it is now 0600 (only you can read it)\n`);
+        }
         if (result.written) deps.stderr.write(`esc-kube: updated ${target}; current context: ${result.currentContext}\n`);
         else deps.stdout.write(result.text);
       },

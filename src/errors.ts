@@ -73,6 +73,12 @@ export function describeSystemError(e: unknown): string {
       return 'a parent is not a directory';
     case 'ELOOP':
       return 'too many symbolic links';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EBUSY':
+      return 'device or resource busy';
     default:
       return err?.message ?? String(e);
   }

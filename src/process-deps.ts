@@ -1,13 +1,14 @@
 // The real dependencies of the CLI, built from the running process (part of the composition root).
 
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { sdkEksClient } from './adapters/eks-client.js';
 import { systemBrowser } from './adapters/browser.js';
 import { EscKubeError, describeSystemError } from './errors.js';
 import { homedir, tmpdir } from 'node:os';
 import type { Deps, Environ } from './cli.js';
 import { processRunner } from './adapters/process-runner.js';
+import { kubeconfigFile } from './adapters/kubeconfig-file.js';
+import { processIsAlive } from './cache/file-lock.js';
 import { privateFiles } from './adapters/private-files.js';
 import { realProviders } from './providers/registry.js';
 import { VERSION } from './version.js';
@@ -40,11 +41,6 @@ export function processDeps(): Deps {
     stdinIsTTY: process.stdin.isTTY === true,
     fetch: globalThis.fetch,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    writePrivate: async (path, text) => {
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      // write-file-atomic writes through a symbolic link (a kubeconfig kept in a dotfiles repository).
-      const { default: writeFileAtomic } = await import('write-file-atomic');
-      await writeFileAtomic(path, text, { mode: 0o600 });
-    },
+    kubeconfig: kubeconfigFile({ pid: process.pid, isAlive: processIsAlive, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() }),
   };
 }

@@ -23,7 +23,7 @@ function deps(files: Record<string, string>, environ: Record<string, string> = {
     platform: 'linux',
     eks: () => ({ describeCluster: async () => Promise.reject(new Error('no EKS in unit tests')) }),
     readText: async () => undefined,
-    writePrivate: async () => {},
+    kubeconfig: { read: async () => undefined, update: async () => ({ modeBefore: undefined, modeAfter: 0o600 }) },
     browser: { available: () => false, open: async () => {} },
     stdinIsTTY: false,
     fetch: async () => Promise.reject(new Error('no network in unit tests')),

@@ -55,20 +55,29 @@ export interface KubeconfigInput {
   target: string;
 }
 
+/** The kubeconfig file: read, and changed under client-go's lock so that no concurrent update is lost. */
+export interface KubeconfigFile {
+  /** The file's text; undefined when it does not exist. */
+  read(path: string): Promise<string | undefined>;
+  /** Reads the file, applies `change` to its text (undefined when it does not exist) and writes the result, all under the lock. */
+  update(path: string, change: (existing: string | undefined) => string): Promise<{ modeBefore: number | undefined; modeAfter: number }>;
+}
+
 /** What the use case needs from the outside world. */
 export interface KubeconfigDeps {
   open: (name: string) => Promise<OpenedEnvironment>;
   eks: EksClient;
   environ: Readonly<Record<string, string | undefined>>;
-  readFile: (path: string) => Promise<string | undefined>;
-  writeFile: (path: string, text: string) => Promise<void>;
+  file: KubeconfigFile;
 }
 
-/** The outcome: the merged text and the context made current. */
+/** The outcome: the merged text, the context made current, and a mode the file was changed from. */
 export interface KubeconfigResult {
   text: string;
   currentContext: string;
   written: boolean;
+  /** The file's mode before, when writing changed it (esc-kube writes kubeconfigs 0600). */
+  modeChangedFrom?: number;
 }
 
 const EXEC_EXTENSION = 'client.authentication.k8s.io/exec';
@@ -78,22 +87,24 @@ const INSTALL_HINT = 'esc-kube fetches credentials for this cluster from a Pulum
 export async function generateKubeconfig(input: KubeconfigInput, deps: KubeconfigDeps): Promise<KubeconfigResult> {
   if (input.alias !== undefined && input.clusters.length > 1) throw new EscKubeError('usage', '--alias names one context; give one --cluster with it');
   if (input.from === undefined && input.clusters.length === 0) throw new EscKubeError('usage', 'kubeconfig-gen needs --cluster NAME (repeatable) or --from PATH');
-  const existing = await deps.readFile(input.target);
-  if (existing !== undefined) {
+  const merge = (existing: string | undefined, entries: KubeconfigEntries) => {
     try {
-      mergeKubeconfig(existing, { clusters: [], users: [], contexts: [] });
+      return mergeKubeconfig(existing ?? '', entries);
     } catch (e) {
       if (e instanceof NotAKubeconfig) throw new EscKubeError('kubeconfig', `refusing to write ${input.target}: ${e.message}; it is left unchanged`);
       throw e;
     }
-  }
+  };
+  // Refuse a file that is not a kubeconfig before asking EKS anything; it is checked again under the lock.
+  merge(await deps.file.read(input.target), { clusters: [], users: [], contexts: [] });
   const env = await deps.open(input.env);
   const region = resolveRegion(input.region, env.exported!, deps.environ, env.name);
   const targets = input.from !== undefined ? fromStoredKubeconfig(env, input.from, region) : await describe(input, env, region, deps.eks);
   const entries = buildEntries(input, targets);
-  const text = mergeKubeconfig(existing ?? '', entries);
-  if (!input.dryRun) await deps.writeFile(input.target, text);
-  return { text, currentContext: entries.currentContext!, written: !input.dryRun };
+  if (input.dryRun) return { text: merge(await deps.file.read(input.target), entries), currentContext: entries.currentContext!, written: false };
+  let text = '';
+  const { modeBefore, modeAfter } = await deps.file.update(input.target, (existing) => (text = merge(existing, entries)));
+  return { text, currentContext: entries.currentContext!, written: true, ...(modeBefore !== undefined && modeBefore !== modeAfter ? { modeChangedFrom: modeBefore } : {}) };
 }
 
 /** One cluster to write: its kubeconfig names, the cluster entry and what the token needs. */

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, statSync, watch, writ
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { BIN, cleanEnv, kubectlBinaries, named, prerequisite, requireTools, ROOT, runCommand, runEscKube, startMoto, tempDir, type Moto } from './helpers.js';
+import { BIN, cleanEnv, hasCommand, kubectlBinaries, named, prerequisite, requireTools, ROOT, runCommand, runEscKube, startMoto, tempDir, type Moto } from './helpers.js';
 import { oidcEnvironment, staticEnvironment } from './environments.js';
 import { selfSignedCert, startKubeApi, type KubeApi } from '../fakes/kube-api.js';
 import { startEksDouble } from '../fakes/eks-double.js';
@@ -19,6 +19,8 @@ import { TestIssuer } from '../fakes/jwt.js';
 const SECRET = 'kubeconfig-gen-secret-key/xyz';
 // openssl makes the API endpoint's certificate; kubectl drives most of these tests.
 const tlsTools = requireTools('openssl', 'kubectl');
+// Bind mounts in a private mount namespace need root and unshare.
+const mounts = prerequisite(process.getuid?.() === 0 && hasCommand('unshare') && hasCommand('mount'), 'needs root, unshare and mount (for a bind-mounted kubeconfig)');
 const withTls = tlsTools.ok;
 /** The newest versioned kubectl; the suites below that need one run only when there is one. */
 const newestKubectl = kubectlBinaries().at(-1);
@@ -194,6 +196,45 @@ describe.runIf(withTls && versioned.ok)(named('kubeconfig-gen with an EKS double
     expect(readFileSync(file, 'utf8')).toBe(content);
   });
 
+  it('20 concurrent runs on one file keep all 20 contexts (client-go\'s lock, read-modify-write under it)', async () => {
+    const file = join(tempDir(), 'config');
+    const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => gen(file, '--cluster', 'demo', '--alias', `ctx${i}`)));
+    expect(runs.map((r) => r.code)).toEqual(Array(20).fill(0));
+    const c = parse(readFileSync(file, 'utf8'));
+    expect(c.contexts.map((x: { name: string }) => x.name).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `ctx${i}`).sort());
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  }, 60_000);
+
+  it('a file with a looser mode is written 0600, and the change is announced', async () => {
+    const file = join(tempDir(), 'config');
+    writeFileSync(file, 'apiVersion: v1\nkind: Config\n', { mode: 0o644 });
+    chmodSync(file, 0o644);
+    const r = await gen(file, '--cluster', 'demo');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`esc-kube: note: ${file} was mode 0644; it is now 0600 (only you can read it)\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it.runIf(mounts.ok)(named('a bind-mounted single-file kubeconfig (as in containers) is written in place', mounts), async () => {
+    const outside = join(tempDir({ config: 'apiVersion: v1\nkind: Config\n' }), 'config');
+    const inside = join(tempDir({ config: '' }), 'config');
+    const script = `mount --bind '${outside}' '${inside}' && exec '${process.execPath}' '${BIN}' kubeconfig-gen --env team --env-dir '${envDir}' --kubeconfig '${inside}' --cluster demo`;
+    const r = await runCommand('unshare', ['-m', 'sh', '-c', script], { env: cleanEnv({ AWS_ENDPOINT_URL_EKS: eks.url }) });
+    expect(r.stderr).toMatch(new RegExp(`esc-kube: updated ${inside}; current context: arn:aws:eks:us-west-2:123456789012:cluster/demo\\n$`));
+    expect(r.stderr).not.toMatch(/EBUSY|internal error/);
+    expect(r.code).toBe(0);
+    expect(parse(readFileSync(outside, 'utf8')).contexts[0].name).toBe('arn:aws:eks:us-west-2:123456789012:cluster/demo');
+  });
+
+  it.runIf(mounts.ok)(named('a read-only directory is one line, not an internal error', mounts), async () => {
+    const dir = tempDir();
+    const file = join(dir, 'config');
+    const script = `mount --bind '${dir}' '${dir}' && mount -o remount,ro,bind '${dir}' && exec '${process.execPath}' '${BIN}' kubeconfig-gen --env team --env-dir '${envDir}' --kubeconfig '${file}' --cluster demo`;
+    const r = await runCommand('unshare', ['-m', 'sh', '-c', script], { env: cleanEnv({ AWS_ENDPOINT_URL_EKS: eks.url }) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`esc-kube: could not lock ${file} for writing (${file}.lock): read-only file system\n`);
+  });
+
   it('killing the process during the write never leaves a truncated file (the kills land mid-write)', async () => {
     const dir = tempDir();
     const file = join(dir, 'config');
@@ -204,10 +245,10 @@ describe.runIf(withTls && versioned.ok)(named('kubeconfig-gen with an EKS double
       const c = parse(text);
       return c.kind === 'Config' && c.clusters.length >= 3000;
     };
-    // The atomic write goes to a temporary file beside the target (write-file-atomic names it
-    // "config.<hex>") and renames it. A SIGKILL leaves that file behind only when it lands between
+    // The atomic write goes to a temporary file beside the target (esc-kube names it
+    // "config.<hex>.tmp") and renames it. A SIGKILL leaves that file behind only when it lands between
     // the temporary file's creation and the rename: each one left over proves a kill mid-write.
-    const temporaries = () => readdirSync(dir).filter((f) => /^config\.[0-9a-f]+$/.test(f)).length;
+    const temporaries = () => readdirSync(dir).filter((f) => /^config\.[0-9a-f]+\.tmp$/.test(f)).length;
     let landedMidWrite = 0;
     for (let i = 0; i < 12; i++) {
       const before = temporaries();
@@ -218,7 +259,7 @@ describe.runIf(withTls && versioned.ok)(named('kubeconfig-gen with an EKS double
       const exited = new Promise((r) => child.on('exit', r));
       // Kill at the event of the temporary file's creation, not after a guessed delay.
       const watcher = watch(dir, (_event, name) => {
-        if (name && /^config\.[0-9a-f]+$/.test(name) && existsSync(join(dir, name))) child.kill('SIGKILL');
+        if (name && /^config\.[0-9a-f]+\.tmp$/.test(name) && existsSync(join(dir, name))) child.kill('SIGKILL');
       });
       await exited;
       watcher.close();
