@@ -11,7 +11,7 @@ import { getToken } from './use-cases/get-token.js';
 import type { LoginConfig } from './login/oidc-login.js';
 import { loginSource, loginTimeoutMs } from './login/login-source.js';
 import { lockOptionsForLogin } from './cache/file-lock.js';
-import { openInCloudIfThere } from './pulumi/cloud.js';
+import { cloudTimeoutMs, openInCloudIfThere } from './pulumi/cloud.js';
 import { generateKubeconfig, type EksClient, type KubeconfigFile } from './use-cases/generate-kubeconfig.js';
 import { resolveTokenRequest } from './token-request.js';
 import { resolveEnvDir } from './env-dir.js';
@@ -92,7 +92,15 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
 
   const envDir = () => resolveEnvDir(program.opts<{ envDir?: string }>().envDir, deps.environ, deps.cwd, deps.homedir);
   const openInCloud = (name: string): Promise<OpenedEnvironment | undefined> =>
-    openInCloudIfThere(name, program.opts<{ backend?: 'local' | 'pulumi' }>().backend, { ...deps, fetch: deps.fetch, sleep: deps.sleep });
+    openInCloudIfThere(name, program.opts<{ backend?: 'local' | 'pulumi' }>().backend, {
+      environ: deps.environ,
+      homedir: deps.homedir,
+      readText: deps.readText,
+      fetch: deps.fetch,
+      sleep: deps.sleep,
+      clock: () => deps.now().getTime(),
+      timeoutMs: cloudTimeoutMs(deps.environ),
+    });
   const loginDeps = { ...deps, notify: (m: string) => deps.stderr.write(`esc-kube: ${m}\n`) };
   const context = (
     sessions?: OpenedSession[],

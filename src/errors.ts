@@ -26,6 +26,9 @@ export type ErrorCode =
   | 'keychain'
   | 'format'
   | 'secret-argument'
+  | 'cloud-auth'
+  | 'cloud-answer'
+  | 'cloud-timeout'
   | 'internal';
 
 /** A failure to report to the user as one line (plus diagnostics), never with a stack trace. */

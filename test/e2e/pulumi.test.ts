@@ -103,7 +103,10 @@ describe.runIf(fixtures.ok)(named("the seed's eks-sandbox against the fixture ba
 /** A local server following the documented ESC REST API for open and read. */
 async function startCloud(token: string) {
   const requests: { method: string; path: string; auth: string | undefined }[] = [];
-  const failures: number[] = [];
+  // Answers to fail with, in order, each for the first request of its method (any method when unset).
+  const failures: { status: number; retryAfter?: string; method?: string }[] = [];
+  // A misbehaving server: never answers, answers garbage, stalls its body, nests or grows without end.
+  const state: { mode?: 'hang' | 'malformed' | 'stall' | 'deep' | 'huge' } = {};
   const environments: Record<string, { properties: unknown } | { diagnostics: unknown[] }> = {};
   const server: Server = createServer((req, res) => {
     requests.push({ method: req.method!, path: req.url!, auth: req.headers.authorization });
@@ -111,9 +114,26 @@ async function startCloud(token: string) {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
+    if (state.mode === 'hang') return;
+    if (state.mode === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"id": "abc", oops');
+    if (state.mode === 'stall') return void res.writeHead(200, { 'content-type': 'application/json' }).write('{"id": "ab');
+    if (state.mode === 'deep') return void res.writeHead(200, { 'content-type': 'application/json' }).end('['.repeat(100_000) + ']'.repeat(100_000));
+    if (state.mode === 'huge') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      let sent = 0;
+      const more = () => {
+        while (sent < 50 && res.write(chunk)) sent++;
+        if (sent < 50) res.once('drain', () => (sent++, more()));
+        else res.end('{}');
+      };
+      res.on('error', () => undefined);
+      return more();
+    }
     if (req.headers.authorization !== `token ${token}`) return send(401, { code: 401, message: 'Unauthorized: No credentials provided or are invalid.' });
-    const failure = failures.shift();
-    if (failure) return send(failure, { code: failure, message: 'try again' }, failure === 429 ? { 'retry-after': '0' } : {});
+    const at = failures.findIndex((f) => f.method === undefined || f.method === req.method);
+    const failure = at >= 0 ? failures.splice(at, 1)[0] : undefined;
+    if (failure) return send(failure.status, { code: failure.status, message: 'try again' }, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
     const open = /^\/api\/esc\/environments\/([^/]+)\/([^/]+)\/([^/]+)(?:\/versions\/([^/]+))?\/open\?duration=/.exec(req.url!);
     if (req.method === 'POST' && open) {
       const name = `${open[1]}/${open[2]}/${open[3]}${open[4] ? `@${open[4]}` : ''}`;
@@ -135,6 +155,7 @@ async function startCloud(token: string) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     failures,
+    state,
     environments,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
@@ -204,11 +225,58 @@ describe('environments in Pulumi Cloud', () => {
     expect(cloud.requests.filter((c) => c.method === 'POST').length).toBe(opens + 1);
   });
 
-  it('429 and 5xx are retried', async () => {
-    cloud.failures.push(429, 503, 502);
+  it('opening is sent again only on answers that prove it was not processed (429, 503 with Retry-After); reading is retried on any 5xx', async () => {
+    cloud.failures.push({ status: 429, retryAfter: '0', method: 'POST' }, { status: 503, retryAfter: '1', method: 'POST' }, { status: 502, method: 'GET' });
+    const before = cloud.requests.length;
     const r = await run(['env', 'open', 'acme/platform/prod', 'replicas'], env());
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('3\n');
+    expect(cloud.requests.slice(before).map((c) => c.method)).toEqual(['POST', 'POST', 'POST', 'GET', 'GET']);
+  });
+
+  it('a 500 to the open is not sent again (it may have been processed)', async () => {
+    cloud.failures.push({ status: 500, method: 'POST' });
+    const before = cloud.requests.length;
+    const r = await run(['env', 'open', 'acme/platform/prod'], env());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`esc-kube: could not open acme/platform/prod in Pulumi Cloud at ${cloud.url}: HTTP 500\n`);
+    expect(cloud.requests.slice(before).map((c) => c.method)).toEqual(['POST']);
+  });
+
+  describe('a misbehaving server', () => {
+    afterAll(() => delete cloud.state.mode);
+    it.each([
+      ['never answers', 'hang', /did not open acme\/platform\/prod in time \(the limit is \$ESC_KUBE_CLOUD_TIMEOUT, 30 s by default\)/],
+      ['stalls its body', 'stall', /did not open acme\/platform\/prod in time/],
+      ['answers malformed JSON', 'malformed', /answered POST \/api\/esc\/environments\/acme\/platform\/prod\/open with malformed JSON; is PULUMI_BACKEND_URL a Pulumi Cloud API\?/],
+      ['nests JSON 100,000 deep', 'deep', /with JSON nested more than 512 levels deep/],
+      ['sends 50 MB', 'huge', /answered with more than 16 MiB; esc-kube reads at most that/],
+    ] as const)('that %s: one line naming it, within the deadline, one POST', async (_n, mode, message) => {
+      cloud.state.mode = mode;
+      const before = cloud.requests.length;
+      const started = Date.now();
+      const r = await run(['env', 'open', 'acme/platform/prod'], env({ ESC_KUBE_CLOUD_TIMEOUT: '2' }));
+      delete cloud.state.mode;
+      // The deadline is 2 s; the margin is for a busy machine.
+      expect(Date.now() - started).toBeLessThan(8000);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(cloud.requests.slice(before).filter((c) => c.method === 'POST')).toHaveLength(1);
+    });
+  });
+
+  it.each([
+    ['../../x', '"../../x" is not a Pulumi Cloud environment name'],
+    ['acme/platform/prod@..', '"acme/platform/prod@.." is not a Pulumi Cloud environment name'],
+    ['acme/./prod', '"acme/./prod" is not a Pulumi Cloud environment name'],
+    ['acme/plat%2F..%2Fform/prod', '"acme/plat%2F..%2Fform/prod" is not a Pulumi Cloud environment name'],
+  ])('a name like %s is refused before any URL is built', async (name, message) => {
+    const before = cloud.requests.length;
+    const r = await run(['--backend', 'pulumi', 'env', 'open', name], env());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect(cloud.requests.length).toBe(before);
   });
 
   it.each([
