@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'cloud-auth'
   | 'cloud-answer'
   | 'cloud-timeout'
+  | 'env-run-files'
+  | 'cluster'
   | 'internal';
 
 /** A failure to report to the user as one line (plus diagnostics), never with a stack trace. */

@@ -3,6 +3,7 @@
 // and the use case, so that all three agree on the cache key.
 
 import { parseExecInfo, UnsupportedExecVersion, type ExecInfo } from './aws/exec-credential.js';
+import { quoteValue } from './errors.js';
 
 /** The token flags. */
 export interface TokenFlags {
@@ -23,6 +24,25 @@ export interface TokenRequestNames {
   region?: string;
   /** Where the region came from, for messages. */
   regionFrom?: string;
+  /** Where the cluster came from, for messages. */
+  clusterFrom?: string;
+}
+
+/** What EKS allows in a cluster name (and what an Outposts cluster id, a UUID, is made of). */
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+/** A host name with an optional port, for --sts-host. */
+const HOST_AND_PORT = /^(?=[^:]{1,253}(?::|$))[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?$/;
+
+/** An error message for a cluster name or id EKS could not have, or undefined. */
+export function checkClusterName(name: string, from: string): string | undefined {
+  if (CLUSTER_NAME.test(name)) return undefined;
+  return `${from} is ${quoteValue(name)}, which is not an EKS cluster name: 1 to 100 letters, digits, "-" and "_", starting with a letter or digit`;
+}
+
+/** An error message for an --sts-host that is not HOST or HOST:PORT, or undefined. */
+export function checkStsHost(host: string): string | undefined {
+  if (HOST_AND_PORT.test(host)) return undefined;
+  return `--sts-host is ${quoteValue(host)}; expected a host name, optionally with a port (such as sts.us-west-2.amazonaws.com or sts.example.com:8443), with no scheme, path or spaces`;
 }
 
 /** Where a region from the cluster's exec extension is said to come from. */
@@ -44,7 +64,9 @@ export function resolveTokenRequest(flags: TokenFlags, execInfo: string | undefi
   };
   const envName = flags.env ?? ext('env');
   const clusterId = flags.clusterId ?? flags.cluster ?? ext('clusterId') ?? ext('cluster');
+  const clusterFrom =
+    flags.clusterId !== undefined ? '--cluster-id' : flags.cluster !== undefined ? '--cluster' : `"${ext('clusterId') !== undefined ? 'clusterId' : 'cluster'}" of the cluster's client.authentication.k8s.io/exec extension`;
   const region = flags.region ?? ext('region');
   const regionFrom = flags.region !== undefined ? '--region' : EXTENSION_REGION;
-  return { info, ...(refused ? { refused } : {}), ...(envName ? { envName } : {}), ...(clusterId ? { clusterId } : {}), ...(region ? { region, regionFrom } : {}) };
+  return { info, ...(refused ? { refused } : {}), ...(envName ? { envName } : {}), ...(clusterId ? { clusterId, clusterFrom } : {}), ...(region ? { region, regionFrom } : {}) };
 }

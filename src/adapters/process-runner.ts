@@ -17,6 +17,8 @@ export interface ProcessLike {
 }
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** How long output still arriving after the command exits is passed on (from its background processes). */
+const PIPE_FLUSH_MS = 500;
 
 /** A {@link CommandRunner} over node:child_process. */
 export function processRunner(proc: ProcessLike): CommandRunner {
@@ -51,8 +53,11 @@ export function processRunner(proc: ProcessLike): CommandRunner {
         });
         child.on('exit', async (code, signal) => {
           stop();
-          // A background process the command started may hold the pipes open: flush briefly, then go on.
-          await Promise.race([Promise.all(pipes), new Promise((r) => setTimeout(r, 500).unref())]);
+          // A background process the command started may hold the pipes open: flush briefly, then let
+          // go of them (or this process could not exit before that background process does).
+          await Promise.race([Promise.all(pipes), new Promise((r) => setTimeout(r, PIPE_FLUSH_MS).unref())]);
+          child.stdout?.destroy();
+          child.stderr?.destroy();
           resolve(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1));
         });
       }),

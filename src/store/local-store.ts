@@ -10,7 +10,7 @@ import type { EnvironmentLoader, EnvironmentSource } from '../esc/eval.js';
 export interface StoreFs {
   stat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean; size: number }>;
   readFile(path: string): Promise<Uint8Array>;
-  readdir(path: string): Promise<{ name: string; isFile(): boolean; isDirectory(): boolean }[]>;
+  readdir(path: string): Promise<{ name: string; isFile(): boolean; isDirectory(): boolean; isSymbolicLink?(): boolean }[]>;
 }
 
 /** Environment files larger than this are refused: real definitions are a few KB. */
@@ -81,8 +81,10 @@ export class LocalEnvironmentStore implements EnvironmentLoader {
       for (const entry of entries) {
         const m = /^(.*)\.ya?ml$/.exec(entry.name);
         const name = m ? (rel ? `${rel}/${m[1]}` : m[1]!) : undefined;
-        if (entry.isFile() && name && !checkEnvironmentName(name)) names.push(name);
-        else if (entry.isDirectory() && depth === 0 && SEGMENT.test(entry.name)) await walk(entry.name, 1);
+        // A symbolic link counts as what it points to, as it does for load (which follows it).
+        const kind = entry.isSymbolicLink?.() ? await this.fs.stat(`${this.dir}/${rel ? rel + '/' : ''}${entry.name}`).catch(() => undefined) : entry;
+        if (kind?.isFile() && name && !checkEnvironmentName(name)) names.push(name);
+        else if (kind?.isDirectory() && depth === 0 && SEGMENT.test(entry.name)) await walk(entry.name, 1);
       }
     };
     await walk('', 0);

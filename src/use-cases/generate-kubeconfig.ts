@@ -10,6 +10,7 @@ import { entriesOf, mergeKubeconfig, NotAKubeconfig, type KubeconfigEntries, typ
 import { exportedToPlain } from '../esc/value.js';
 import type { OpenedEnvironment } from './open-environment.js';
 import { credentialsFromEnvironment, resolveRegion } from './get-token.js';
+import { checkClusterName } from '../token-request.js';
 
 /** A cluster as EKS describes it. */
 export interface EksCluster {
@@ -87,6 +88,10 @@ const INSTALL_HINT = 'esc-kube fetches credentials for this cluster from a Pulum
 export async function generateKubeconfig(input: KubeconfigInput, deps: KubeconfigDeps): Promise<KubeconfigResult> {
   if (input.alias !== undefined && input.clusters.length > 1) throw new EscKubeError('usage', '--alias names one context; give one --cluster with it');
   if (input.from === undefined && input.clusters.length === 0) throw new EscKubeError('usage', 'kubeconfig-gen needs --cluster NAME (repeatable) or --from PATH');
+  for (const name of input.clusters) {
+    const bad = checkClusterName(name, '--cluster');
+    if (bad) throw new EscKubeError('usage', bad);
+  }
   const merge = (existing: string | undefined, entries: KubeconfigEntries) => {
     try {
       return mergeKubeconfig(existing ?? '', entries);

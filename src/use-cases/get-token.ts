@@ -4,7 +4,7 @@
 import { isValidRegion, stsHost } from '../aws/endpoints.js';
 import { MAX_TOKEN_BYTES, presignEksToken, TOKEN_LIFETIME_MS, type AwsCredentials } from '../aws/eks-token.js';
 import { execCredentialJson, type ExecApiVersion } from '../aws/exec-credential.js';
-import { resolveTokenRequest, type TokenRequestNames } from '../token-request.js';
+import { checkClusterName, checkStsHost, resolveTokenRequest, type TokenRequestNames } from '../token-request.js';
 import { scalarText, projectEnvironment } from '../esc/projection.js';
 import { NumberValue, type Exported } from '../esc/value.js';
 import { EscKubeError, quoteValue } from '../errors.js';
@@ -102,6 +102,10 @@ async function makeToken(
   const { envName, clusterId, region: regionAsked } = request;
   if (!envName) throw new EscKubeError('usage', 'token needs --env ENV (or "env" in the cluster\'s client.authentication.k8s.io/exec extension)');
   if (!clusterId) throw new EscKubeError('usage', 'token needs --cluster NAME (or "cluster" in the cluster\'s client.authentication.k8s.io/exec extension)');
+  const badCluster = checkClusterName(clusterId, request.clusterFrom ?? '--cluster');
+  if (badCluster) throw new EscKubeError('cluster', badCluster);
+  const badHost = input.stsHost === undefined ? undefined : checkStsHost(input.stsHost);
+  if (badHost) throw new EscKubeError('usage', badHost);
 
   const { env, sessions } = await deps.open(envName);
   const exported = env.exported!;

@@ -38,10 +38,11 @@ export interface RunInput {
 export async function runInEnvironment(input: RunInput, deps: { runner: CommandRunner; files: PrivateFiles }): Promise<number> {
   const args = input.args.map((a) => interpolateArgument(a, input.env.exported, input.secretArguments));
   const projection = projectEnvironment(input.env.exported);
-  const env: Record<string, string> = {};
+  // No prototype: a variable named __proto__ is a variable like any other.
+  const env: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(input.baseEnv)) if (v !== undefined) env[k] = v;
   for (const [k, v] of Object.entries(projection.environmentVariables)) env[k] = v.value;
-  const contents: Record<string, string> = {};
+  const contents: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(projection.files)) contents[k] = v.value;
   const written = await deps.files.write(contents);
   try {

@@ -164,6 +164,64 @@ describe('bounded evaluation: hostile environments end quickly with a diagnostic
   });
 });
 
+describe('smaller hardening, each through the binary', () => {
+  it('env run does not wait for a background process that holds the pipes once the command has exited', async () => {
+    const dir = tempDir({ 'demo.yaml': good });
+    const started = Date.now();
+    const r = await runEscKube(['env', 'run', 'demo', '--env-dir', dir, '--', 'sh', '-c', 'sleep 20 & echo hi'], { timeoutMs: 15_000 });
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('hi\n');
+    // The point: not the 20 s of the background sleep (about 0.7 s seen).
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a TMPDIR that cannot hold the private files is one line', async () => {
+    const dir = tempDir({ 'demo.yaml': good });
+    const r = await runEscKube(['env', 'run', 'demo', '--env-dir', dir, '--', 'true'], { env: cleanEnv({ TMPDIR: join(dir, 'missing') }) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`esc-kube: could not make a private directory for the environment's files in ${join(dir, 'missing')} ($TMPDIR): no such file or directory\n`);
+  });
+
+  it('env ls lists symbolically linked environments, which env open opens', async () => {
+    const dir = tempDir({ 'real/shared.yaml': 'values: {a: 1}\n', 'plain.yaml': 'values: {b: 2}\n' });
+    symlinkSync(join(dir, 'real/shared.yaml'), join(dir, 'linked.yaml'));
+    mkdirSync(join(dir, 'proj'));
+    symlinkSync(join(dir, 'real/shared.yaml'), join(dir, 'proj/env.yaml'));
+    const ls = await runEscKube(['env', 'ls', '--env-dir', dir]);
+    expect(ls.stdout).toBe('linked\nplain\nproj/env\nreal/shared\n');
+    for (const name of ls.stdout.trim().split('\n')) expect((await runEscKube(['env', 'open', name, '--env-dir', dir])).code).toBe(0);
+  });
+
+  it('a variable named __proto__ reaches the command', async () => {
+    const dir = tempDir({ 'p.yaml': 'values:\n  environmentVariables:\n    __proto__: kept\n' });
+    const r = await runEscKube(['env', 'run', 'p', '--env-dir', dir, '--', 'printenv', '__proto__']);
+    expect(r.stdout).toBe('kept\n');
+  });
+
+  it.each([
+    ['--sts-host with a line break', ['--sts-host', 'sts.amazonaws.com\r\nX-Evil: 1'], /^esc-kube: --sts-host is "sts\.amazonaws\.com\\r\\nX-Evil: 1"; expected a host name/],
+    ['--sts-host with a path', ['--sts-host', 'sts.amazonaws.com/x'], /expected a host name, optionally with a port/],
+    ['a 100,000-character cluster name', ['--cluster', 'c'.repeat(100_000)], /^esc-kube: --cluster is "c{64}…", which is not an EKS cluster name: 1 to 100 letters, digits, "-" and "_"/],
+    ['a cluster name with a dot', ['--cluster', 'my.cluster'], /--cluster is "my\.cluster", which is not an EKS cluster name/],
+  ])('%s is refused with what is expected', async (_n, args, message) => {
+    const dir = tempDir({ 's.yaml': 'values:\n  environmentVariables: {AWS_ACCESS_KEY_ID: AKIAX, AWS_SECRET_ACCESS_KEY: s, AWS_REGION: us-west-2}\n' });
+    const r = await runEscKube(['token', '--env', 's', '--cluster', 'demo', '--env-dir', dir, ...args]);
+    expect(r.code).toBeGreaterThan(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('terminal escape sequences in import names and data are shown escaped, never raw', async () => {
+    const dir = tempDir({ 'esc.yaml': 'imports:\n  - "evil\\e[2J\\e]0;owned\\a"\nvalues:\n  a: 1\n' });
+    const r = await runEscKube(['env', 'open', 'esc', '--env-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('\\u001b[2J');
+    expect(r.stderr).not.toMatch(/[\u001b\u0007\u009b]/);
+  });
+});
+
 describe('env open -f shell | dotenv through the binary: output a shell can eval safely', () => {
   const hostile = [
     'values:',

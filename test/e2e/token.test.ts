@@ -35,7 +35,7 @@ describe.runIf(awsCli.ok)(named('byte-equal to aws eks get-token', awsCli), () =
     ['us-west-2', 'demo', false],
     ['us-east-1', 'prod-cluster', true],
     ['cn-north-1', 'china', false],
-    ['eu-west-1', 'my.cluster_01', true],
+    ['eu-west-1', 'my-cluster_01', true],
     ['ap-southeast-2', 'a', true],
   ];
   it.each(cases)('%s %s (session token: %s)', async (region, cluster, withSession) => {
