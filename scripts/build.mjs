@@ -6,7 +6,8 @@ import { rmSync } from 'node:fs';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/main.ts'],
+  // deep-worker: the entry of the large-stack thread (src/deep-stack.ts).
+  entryPoints: ['src/main.ts', 'src/deep-worker.ts'],
   outdir: 'dist',
   bundle: true,
   splitting: true,

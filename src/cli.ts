@@ -26,6 +26,7 @@ import { EscKubeError } from './errors.js';
 import { formatDotenv, formatJson, formatShell, formatString, formatYaml, parsePath, selectPath } from './format.js';
 import { LocalEnvironmentStore, type StoreFs } from './store/local-store.js';
 import { openEnvironment, requireNoErrors, requireValues, type OpenedEnvironment } from './use-cases/open-environment.js';
+import { DEEP_STACK_DEPTH, MAIN_STACK_DEPTH } from './esc/limits.js';
 import { runInEnvironment, type CommandRunner, type PrivateFiles } from './use-cases/run-in-environment.js';
 
 /** A text sink (stdout or stderr). */
@@ -66,6 +67,8 @@ export interface Deps {
   sleep: (ms: number) => Promise<void>;
   /** The warm path has just missed the token tier for this very request. */
   tokenTierMissed?: boolean;
+  /** Running on a thread with a large stack: deep environments are evaluated here, not handed on. */
+  deepStack?: boolean;
 }
 
 export { resolveEnvDir };
@@ -116,7 +119,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
       ...(wrapSts ? { wrapSts } : {}),
       ...(login ? { login: login.source, ...(login.only ? { loginOnly: true } : {}) } : {}),
     });
-    return { store, providers, context: { pulumi: { user: { id: user, login: user } } } };
+    return { store, providers, context: { pulumi: { user: { id: user, login: user } } }, maxDepth: deps.deepStack ? DEEP_STACK_DEPTH : MAIN_STACK_DEPTH, handOnWhenTooDeep: !deps.deepStack };
   };
   let untrustedNoted = false;
   /** The credential cache for --cache / $ESC_KUBE_CACHE, or undefined for none (or an untrusted directory). */
@@ -376,6 +379,8 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;
   } catch (e) {
+    // Handed to the composition root, which runs the command again on a thread with a larger stack.
+    if (e instanceof EscKubeError && e.code === 'needs-deep-stack' && !deps.deepStack) throw e;
     return reportError(e, deps.stderr, verbose, compact);
   }
 }

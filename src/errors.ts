@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'cloud-timeout'
   | 'env-run-files'
   | 'cluster'
+  | 'needs-deep-stack'
   | 'internal';
 
 /** A failure to report to the user as one line (plus diagnostics), never with a stack trace. */

@@ -22,6 +22,15 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
   }
   const [{ runCli }, { processDeps }] = await Promise.all([import('./cli.js'), import('./process-deps.js')]);
   // After a miss on the warm path, the command need not read the token tier again before its lock.
-  return runCli(argv, deps ?? { ...processDeps(), tokenTierMissed: argv[0] === 'token' });
+  const run = deps ?? { ...processDeps(), tokenTierMissed: argv[0] === 'token' };
+  try {
+    return await runCli(argv, run);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'needs-deep-stack') throw e;
+    // An environment nests deeper than this thread's stack can follow: the same command on a large stack.
+    if (deps) return runCli(argv, { ...deps, deepStack: true });
+    const { runOnDeepStack } = await import('./deep-stack.js');
+    return runOnDeepStack(new URL('./deep-worker.js', import.meta.url), argv);
+  }
 }
 

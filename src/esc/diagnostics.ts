@@ -17,6 +17,7 @@ export type DiagnosticCode =
   | 'final'
   | 'name'
   | 'limit'
+  | 'depth'
   | 'internal';
 
 /** A position in a document: 1-based line and column, 0-based offset. */

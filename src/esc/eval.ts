@@ -13,7 +13,7 @@ import { validateValue, type Schema } from './schema.js';
 import { decodeYaml, joinPath, type SyntaxNode } from './syntax.js';
 import { copyValue, exportedFromPlain, exportedToPlain, NumberValue, Value, valueFromExported, type Definition, type Exported } from './value.js';
 import { suggest } from './suggest.js';
-import { BUDGET_EXCEEDED, EvaluationBudget, MAX_EVALUATION_DEPTH, MAX_SUGGESTIONS, measureValue, TOO_DEEP } from './limits.js';
+import { BUDGET_EXCEEDED, EvaluationBudget, MAIN_STACK_DEPTH, MAX_SUGGESTIONS, measureValue, tooDeep } from './limits.js';
 
 /** What a provider is told about the environment that opens it. */
 export interface ProviderContext {
@@ -73,7 +73,14 @@ export interface EvaluateOptions {
   /** Values exposed as `${context...}`; `currentEnvironment` and `rootEnvironment` are added per environment. */
   context?: Record<string, unknown>;
   signal?: AbortSignal;
+  /** How deep evaluation may nest; the default suits the main thread's stack. */
+  maxDepth?: number;
+  /** Stop at once with {@link NeedsDeeperStack} instead of a diagnostic when evaluation nests deeper (to start over on a larger stack). */
+  throwWhenTooDeep?: boolean;
 }
+
+/** Thrown (with `throwWhenTooDeep`) when evaluation nests deeper than `maxDepth`. */
+export class NeedsDeeperStack extends Error {}
 
 /** The outcome of evaluating an environment. */
 export interface EvaluationResult {
@@ -100,6 +107,8 @@ export async function evaluateEnvironment(opts: EvaluateOptions): Promise<Evalua
     signal: opts.signal,
     budget: new EvaluationBudget(),
     depth: 0,
+    maxDepth: opts.maxDepth ?? MAIN_STACK_DEPTH,
+    throwWhenTooDeep: opts.throwWhenTooDeep ?? false,
     suggestions: 0,
   };
   const decl = loadDecl(opts.name, opts.source, shared);
@@ -131,8 +140,10 @@ interface Shared {
   signal: AbortSignal | undefined;
   /** What this evaluation has built so far, against esc-kube's limits. */
   budget: EvaluationBudget;
-  /** How deeply evaluateExpr calls are nested right now. */
+  /** How deeply evaluateExpr calls are nested right now, and how deep they may go. */
   depth: number;
+  maxDepth: number;
+  throwWhenTooDeep: boolean;
   /** How many "did you mean" searches have been made. */
   suggestions: number;
 }
@@ -306,8 +317,9 @@ class EvalContext {
     }
     // Each level of nesting or of references to references is a level of (async) recursion here:
     // a limit with a diagnostic instead of a stack overflow.
-    if (this.shared.depth >= MAX_EVALUATION_DEPTH) {
-      this.report('limit', TOO_DEEP, x.def);
+    if (this.shared.depth >= this.shared.maxDepth) {
+      if (this.shared.throwWhenTooDeep) throw new NeedsDeeperStack(tooDeep(this.shared.maxDepth));
+      this.report('depth', tooDeep(this.shared.maxDepth), x.def);
       x.state = 'done';
       x.value = Value.unknown(x.def);
       return x.value;

@@ -9,8 +9,16 @@ import { NumberValue, type Value } from './value.js';
 export const MAX_EVALUATED_VALUES = 500_000;
 /** The most characters of text that one evaluation may build (strings and keys, counted once per copy). */
 export const MAX_EVALUATED_CHARS = 32 * 1024 * 1024;
-/** The deepest nesting of evaluation: objects and arrays within each other, and references to references. */
-export const MAX_EVALUATION_DEPTH = 500;
+/**
+ * The deepest nesting of evaluation (objects and arrays within each other, and references to
+ * references) on the main thread's stack. A deeper environment is evaluated again on a thread with a
+ * larger stack (see src/deep-stack.ts), where the limits below apply.
+ */
+export const MAIN_STACK_DEPTH = 500;
+/** The deepest nesting of evaluation on the large stack: yaml.v3's 10,000 levels and a margin. */
+export const DEEP_STACK_DEPTH = 11_000;
+/** yaml.v3's limit on nesting (parserc.go: "exceeded max depth of 10000"). */
+export const MAX_YAML_DEPTH = 10_000;
 /** At most this many "did you mean" searches per evaluation. */
 export const MAX_SUGGESTIONS = 200;
 
@@ -67,5 +75,7 @@ export function measureValue(v: Value, limit: { values: number; chars: number })
 /** The diagnostic's words when the budget runs out. */
 export const BUDGET_EXCEEDED = `this environment builds more than ${MAX_EVALUATED_VALUES.toLocaleString('en-US')} values or ${MAX_EVALUATED_CHARS / 1024 / 1024} MiB of text (esc-kube's limits); does a value double itself through references or builtins?`;
 
-/** The diagnostic's words when evaluation nests too deeply. */
-export const TOO_DEEP = `nesting or a chain of references deeper than ${MAX_EVALUATION_DEPTH} levels (esc-kube's limit)`;
+/** The diagnostic's words when evaluation nests deeper than `limit`. */
+export function tooDeep(limit: number): string {
+  return `nesting or a chain of references deeper than ${limit.toLocaleString('en-US')} levels (esc-kube's limit)`;
+}

@@ -8,6 +8,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { errorDiag, type Diagnostic, type Position, type SourceRange } from './diagnostics.js';
 import { formatGoFloat } from './go-compat.js';
+import { MAX_YAML_DEPTH } from './limits.js';
 
 interface NodeBase {
   range: SourceRange;
@@ -110,20 +111,39 @@ export function decodeYaml(source: string, env: string, file?: string): DecodedD
   }
   for (const e of doc.errors) {
     // The yaml package composes recursively and reports its own stack overflow as an error.
-    const message = /call stack/i.test(e.message)
-      ? 'the document nests deeper than esc-kube can read (about 700 levels; yaml.v3 allows 10,000)'
-      : e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
     const at = rangeOf(e.pos[0], e.pos[1]);
+    if (/call stack/i.test(e.message)) {
+      diagnostics.push(errorDiag('depth', 'YAML syntax error: the document nests deeper than this stack can follow', env, at));
+      continue;
+    }
+    const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
     diagnostics.push(errorDiag('yaml', `YAML syntax error: ${message}`, env, at));
   }
   if (diagnostics.length > 0) return { node: undefined, diagnostics };
 
+  let flowDepth = 0;
+  let blockDepth = 0;
   const convert = (n: YamlNode | null | undefined, path: string, fallback: number): SyntaxNode | undefined => {
     if (n === null || n === undefined) {
       return { kind: 'null', range: rangeOf(fallback, fallback), path };
     }
     const [start, end] = n.range ?? [fallback, fallback];
     const range = rangeOf(start, end);
+    // yaml.v3 counts flow collections ([...], {...}) and block indentation levels apart, each up to 10,000.
+    const collection = isMap(n) || isSeq(n);
+    const flow = collection && (n as { flow?: boolean }).flow === true;
+    if (collection && (flow ? flowDepth : blockDepth) >= MAX_YAML_DEPTH) {
+      if (!diagnostics.some((d) => d.summary.includes('exceeded max depth'))) diagnostics.push(errorDiag('yaml', `YAML syntax error: exceeded max depth of ${MAX_YAML_DEPTH}`, env, range, path));
+      return undefined;
+    }
+    if (collection) flow ? flowDepth++ : blockDepth++;
+    try {
+      return convertNode(n, path, start, end, range);
+    } finally {
+      if (collection) flow ? flowDepth-- : blockDepth--;
+    }
+  };
+  const convertNode = (n: YamlNode, path: string, start: number, end: number, range: SourceRange): SyntaxNode | undefined => {
     if (isAlias(n)) {
       diagnostics.push(errorDiag('yaml', 'YAML aliases (*name) are not supported; repeat the value or use a ${} reference', env, range, path));
       return undefined;

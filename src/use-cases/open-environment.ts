@@ -2,7 +2,7 @@
 
 import { EscKubeError } from '../errors.js';
 import { hasErrors, type Diagnostic, type SourceLookup } from '../esc/diagnostics.js';
-import { evaluateEnvironment, type EnvironmentLoader, type EnvironmentSource, type ProviderRegistry } from '../esc/eval.js';
+import { evaluateEnvironment, NeedsDeeperStack, type EnvironmentLoader, type EnvironmentSource, type ProviderRegistry } from '../esc/eval.js';
 import { checkProjectionNames } from '../esc/projection.js';
 import { redactDefinition } from '../esc/redact-source.js';
 import { suggest } from '../esc/suggest.js';
@@ -22,6 +22,10 @@ export interface OpenEnvironmentDeps {
   /** Values exposed as `${context...}`. */
   context: Record<string, unknown>;
   signal?: AbortSignal;
+  /** How deep evaluation may nest (larger on a thread with a larger stack). */
+  maxDepth?: number;
+  /** A deeper environment is not evaluated here at all: "needs-deep-stack" is thrown at once. */
+  handOnWhenTooDeep?: boolean;
 }
 
 /** An evaluated environment. */
@@ -41,14 +45,24 @@ export interface OpenedEnvironment {
 export async function openEnvironment(name: string, deps: OpenEnvironmentDeps): Promise<OpenedEnvironment> {
   const source = await deps.store.load(name);
   if (!source) throw await notFound(name, deps.store);
-  const result = await evaluateEnvironment({
-    name,
-    source,
-    loader: deps.store,
-    providers: deps.providers,
-    context: deps.context,
-    ...(deps.signal ? { signal: deps.signal } : {}),
-  });
+  const handOn = () => new EscKubeError('needs-deep-stack', `environment ${JSON.stringify(name)} nests deeper than the main thread's stack can follow`);
+  let result;
+  try {
+    result = await evaluateEnvironment({
+      ...(deps.handOnWhenTooDeep ? { throwWhenTooDeep: true } : {}),
+      name,
+      source,
+      loader: deps.store,
+      providers: deps.providers,
+      context: deps.context,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.maxDepth ? { maxDepth: deps.maxDepth } : {}),
+    });
+  } catch (e) {
+    if (e instanceof NeedsDeeperStack) throw handOn();
+    throw e;
+  }
+  if (deps.handOnWhenTooDeep && result.diagnostics.some((d) => d.code === 'depth')) throw handOn();
   return {
     name,
     value: result.value,

@@ -142,8 +142,11 @@ describe('bounded evaluation: hostile environments end quickly with a diagnostic
     ['an array doubled 20 times through references', doubling((p) => `["${p}", "${p}"]`, 20), 1, /builds more than 500,000 values or 32 MiB of text/],
     ['a string doubled through fn::toBase64', doubling((p) => `{fn::toBase64: "${p}${p}"}`, 40, 'values:\n  a0: seed\n'), 1, /builds more than/],
     ['a value doubled through fn::toJSON', doubling((p) => `{fn::toJSON: ["${p}", "${p}"]}`, 40, 'values:\n  a0: seed\n'), 1, /builds more than/],
-    ['a chain of 2,000 references', 'values:\n' + lines(1999, (i) => `  k${String(i).padStart(4, '0')}: \${k${String(i + 1).padStart(4, '0')}}`) + '\n  k1999: end\n', 1, /deeper than 500 levels \(esc-kube's limit\)/],
-    ['YAML nested 2,000 levels deep', `values:\n  a: ${'['.repeat(2000)}${']'.repeat(2000)}\n`, 1, /YAML syntax error: the document nests deeper than esc-kube can read/],
+    // Deeper than the main thread's stack can follow: evaluated again on a large stack, as deep as yaml.v3 allows.
+    ['a chain of 2,000 references', 'values:\n' + lines(1999, (i) => `  k${String(i).padStart(5, '0')}: \${k${String(i + 1).padStart(5, '0')}}`) + '\n  k01999: end\n', 0, /^$/],
+    ['a chain of 12,000 references', 'values:\n' + lines(11999, (i) => `  k${String(i).padStart(5, '0')}: \${k${String(i + 1).padStart(5, '0')}}`) + '\n  k11999: end\n', 1, /deeper than 11,000 levels \(esc-kube's limit\)/],
+    ['YAML nested 10,000 levels deep (yaml.v3\'s limit)', `values:\n  a: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`, 0, /^$/],
+    ['YAML nested 10,001 levels deep', `values:\n  a: ${'['.repeat(10_001)}${']'.repeat(10_001)}\n`, 1, /YAML syntax error: exceeded max depth of 10000/],
     ['a backtracking pattern, (a+)+$', 'values:\n  v:\n    fn::validate:\n      schema: {type: string, pattern: "(a+)+$"}\n      value: "' + 'a'.repeat(40) + 'b"\n', 1, /expected a string matching "\(a\+\)\+\$"/],
     ['a pattern that does not compile', 'values:\n  v:\n    fn::validate:\n      schema: {type: string, pattern: "["}\n      value: x\n', 1, /invalid pattern "\[": error parsing regexp: missing closing \]: `\[`/],
     ["Go's (?i) syntax", 'values:\n  v:\n    fn::validate:\n      schema: {type: string, pattern: "(?i)^abc$"}\n      value: ABC\n', 0, /^$/],

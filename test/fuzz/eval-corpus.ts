@@ -45,18 +45,18 @@ const kinds: Record<string, () => string> = {
     return s;
   },
   chain: () => {
-    const n = 10 + rand(5000);
+    const n = 10 + rand(12_000);
     const backwards = rand(2) === 0;
     let s = 'values:\n';
     for (let i = 0; i < n - 1; i++) s += `  k${String(i).padStart(5, '0')}: \${k${String(backwards ? i + 1 : Math.max(0, i - 1)).padStart(5, '0')}}\n`;
     return s + `  k${String(n - 1).padStart(5, '0')}: end\n`;
   },
   nestFlow: () => {
-    const n = 10 + rand(3000);
+    const n = 10 + rand(10_500);
     return `values:\n  a: ${'['.repeat(n)}${']'.repeat(n)}\n`;
   },
   nestBlock: () => {
-    const n = 10 + rand(1500);
+    const n = 10 + rand(3000);
     let s = 'values:\n';
     for (let i = 0; i < n; i++) s += `${' '.repeat(2 + i)}k${i}:\n`;
     return s + `${' '.repeat(2 + n)}v: 1\n`;
