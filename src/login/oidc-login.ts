@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cacheKey, CACHE_FORMAT, type CredentialCache } from '../cache/credential-cache.js';
 import { decodeJwtClaims } from '../aws/jwt.js';
+import { CALLBACK_HEADERS, callbackPage, callbackStatus, type CallbackOutcome } from './callback-page.js';
 
 /** Where and how to log in. */
 export interface LoginConfig {
@@ -125,30 +126,56 @@ function scopes(cfg: LoginConfig): string {
   return [...s].join(' ');
 }
 
+/** How long a finished login waits for the browser to fetch its result page before going on. */
+const RESULT_PAGE_GRACE_MS = 3000;
+
+/** A promise with its resolver outside. */
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 async function browserLogin(client: Client, config: Config, cfg: LoginConfig, deps: LoginDeps) {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const { host, port } = parseListen(cfg.listen);
+  const page = { env: deps.env, issuer: cfg.issuer };
+  // The callback is answered with a redirect to /done, a clean path: the code is never on a page and
+  // the URL that carried it is not kept in the browser's history. /done shows the outcome once the
+  // code has been exchanged; a reload (or the callback again) says the login is already complete.
+  const outcome = deferred<CallbackOutcome>();
+  const resultShown = deferred<void>();
+  let received = false;
+  let shown = false;
   let server: Server | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let keepServing = false;
   try {
     const callback = new Promise<URL>((resolve, reject) => {
       server = createServer((req, res) => {
         const url = new URL(req.url ?? '/', `http://${host}`);
+        const send = (o: CallbackOutcome) => {
+          res.writeHead(callbackStatus(o), CALLBACK_HEADERS);
+          res.end(callbackPage(o, page));
+        };
+        if (url.pathname === '/done') {
+          if (!received || shown) return send({ kind: received ? 'already' : 'waiting' });
+          shown = true;
+          res.on('finish', () => resultShown.resolve());
+          void outcome.promise.then(send);
+          return;
+        }
         if (url.pathname !== '/callback') {
-          res.writeHead(404).end();
+          res.writeHead(404, CALLBACK_HEADERS).end();
           return;
         }
         // Only the answer to this login's request counts: anything else (a stale tab, another
         // program, a forged link) gets a 400 and the login goes on waiting.
-        if (url.searchParams.get('state') !== state) {
-          res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-          res.end('<!doctype html><title>esc-kube</title><p>This is not the login esc-kube is waiting for (its state does not match). Use the link that esc-kube printed last.</p>');
-          return;
-        }
-        const ok = !url.searchParams.has('error');
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(`<!doctype html><title>esc-kube</title><p>${ok ? 'You are logged in. You can close this window.' : 'The login was not completed. You can close this window.'}</p>`);
+        if (url.searchParams.get('state') !== state) return send({ kind: 'wrong-state' });
+        if (received) return send({ kind: 'already' });
+        received = true;
+        res.writeHead(303, { ...CALLBACK_HEADERS, location: '/done' }).end();
         resolve(url);
       });
       timer = setTimeout(() => reject(new LoginError(`the login at ${cfg.issuer} was not completed within ${Math.round(deps.timeoutMs / 1000)} s; run the command again (or \`esc-kube login --device\`)`)), deps.timeoutMs);
@@ -176,18 +203,41 @@ async function browserLogin(client: Client, config: Config, cfg: LoginConfig, de
       state,
     });
     deps.notify(`log in to ${new URL(cfg.issuer).host} in your browser; if it does not open, visit:\n  ${url.href}`);
-    await deps.browser.open(url.href).catch(() => undefined);
+    await deps.browser.open(url.href).catch((e: unknown) => deps.notify(`could not start a browser (${(e as Error).message}); open the link above yourself`));
     const back = await callback;
     const error = back.searchParams.get('error');
-    if (error) {
-      const why = back.searchParams.get('error_description');
-      throw new LoginError(`the login at ${cfg.issuer} was not completed: ${error}${why ? ` (${why})` : ''}`);
+    try {
+      if (error) {
+        const why = back.searchParams.get('error_description');
+        throw new LoginError(`the login at ${cfg.issuer} was not completed: ${error}${why ? ` (${why})` : ''}`);
+      }
+      const tokens = await client.authorizationCodeGrant(config, new URL(`${redirectUri}${back.search}`), { pkceCodeVerifier: verifier, expectedState: state });
+      outcome.resolve({ kind: 'success' });
+      keepServing = true;
+      return tokens;
+    } catch (e) {
+      const description = back.searchParams.get('error_description');
+      outcome.resolve({ kind: 'failure', error: error ?? (e as Error).message, ...(error && description ? { description } : {}) });
+      throw e;
+    } finally {
+      // Let the browser fetch the result page before this process goes on (and may exit).
+      await Promise.race([resultShown.promise, new Promise((r) => setTimeout(r, RESULT_PAGE_GRACE_MS).unref())]);
     }
-    return await client.authorizationCodeGrant(config, new URL(`${redirectUri}${back.search}`), { pkceCodeVerifier: verifier, expectedState: state });
   } finally {
     clearTimeout(timer);
-    // Free the port whatever happened.
-    await new Promise<void>((r) => (server?.listening ? server.close(() => r()) : r()));
+    if (keepServing) {
+      // After a login, a reload still gets "already complete" while this process lives; the
+      // listener does not keep it alive.
+      server?.unref();
+    } else {
+      // Free the port whatever happened.
+      await new Promise<void>((r) => {
+        if (!server?.listening) return r();
+        server.close(() => r());
+        // A browser's keep-alive connection must not hold the port.
+        server.closeAllConnections();
+      });
+    }
   }
 }
 

@@ -3,54 +3,28 @@
 // expired refresh token falling back to a new login, a denied consent, a timeout that frees the port,
 // the non-interactive rule, logout, and 20 parallel token calls leading to one login.
 
-import { createPublicKey } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer as createNetServer } from 'node:net';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
-import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, freePort, ROOT, runEscKube, startEscKube, tempDir, type RunResult } from './helpers.js';
 import { oidcEnvironment } from './environments.js';
-import { startStsDouble, type StsDouble } from '../fakes/sts-double.js';
+import type { StsDouble } from '../fakes/sts-double.js';
+import { startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer.js';
 import { browse } from '../support/scripted-browser.mjs';
 
 let issuer = '';
-let server: Server;
 let sts: StsDouble;
 const BROWSER = join(ROOT, 'test/support/scripted-browser.mjs');
 
+let oidc: OidcIssuer;
 beforeAll(async () => {
-  const port = await freePort();
-  issuer = `http://127.0.0.1:${port}`;
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'esc-kube',
-        token_endpoint_auth_method: 'none',
-        application_type: 'native',
-        redirect_uris: ['http://127.0.0.1/callback'],
-        grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
-        response_types: ['code'],
-      },
-    ],
-    features: { devInteractions: { enabled: true }, deviceFlow: { enabled: true } },
-    issueRefreshToken: () => true,
-    findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id }) }),
-    ttl: { IdToken: 600, AccessToken: 600, DeviceCode: 120, Interaction: 600, Grant: 3600, Session: 3600, RefreshToken: 3600 },
-    cookies: { keys: ['esc-kube-test-cookie-key'] },
-  } as never);
-  server = (provider as unknown as { listen(port: number, host: string): Server }).listen(port, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const jwks = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: object[] };
-  sts = await startStsDouble({ issuer, publicKey: createPublicKey({ key: jwks.keys[0] as never, format: 'jwk' }), audience: 'esc-kube' });
+  oidc = await startOidcIssuer();
+  issuer = oidc.issuer;
+  sts = oidc.sts;
 });
-afterAll(async () => {
-  await sts.close();
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => oidc.close());
 
 function setup(extra: Record<string, unknown> = {}) {
   const dir = tempDir({ 'ci.yaml': oidcEnvironment({ login: { issuer, clientId: 'esc-kube', ...extra } }) });
