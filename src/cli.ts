@@ -140,11 +140,15 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   const open = async (
     name: string,
     sessions?: OpenedSession[],
-    wrapSts?: (sts: StsClient, endpoint: string) => StsClient,
+    /** The session tier: undefined for the default cache's, null for none (--cache none). */
+    wrapSts?: ((sts: StsClient, endpoint: string) => StsClient) | null,
     login?: { source: (config: LoginConfig | undefined) => Promise<string | undefined>; only?: boolean },
   ): Promise<OpenedEnvironment> => {
     const source = () => loginSource(loginDeps, { cache: credentialCache(undefined), interactive: deps.stdinIsTTY, device: false, env: name });
-    const env = (await openInCloud(name)) ?? (await openEnvironment(name, context(sessions, wrapSts, login ?? { source: source() })));
+    // Every command reuses cached STS sessions, as token does (env run would otherwise call STS each time).
+    const cache = wrapSts === undefined ? credentialCache(undefined) : undefined;
+    const sessionTier = wrapSts ?? (cache ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, cache, { endpoint, refresh: false, env: name }) : undefined);
+    const env = (await openInCloud(name)) ?? (await openEnvironment(name, context(sessions, sessionTier, login ?? { source: source() })));
     printWarnings(env, deps.stderr, compact);
     requireNoErrors(env);
     requireValues(env);
@@ -155,6 +159,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   env
     .command('open')
     .description('evaluate an environment and print its values, secrets included (like `esc env open`)')
+    .addHelpText('after', `\nExamples:\n  $ esc-kube env open local-static --env-dir examples\n  $ esc-kube env open aws-sandbox aws.login.accessKeyId -f string\n  $ eval "$(esc-kube env open aws-sandbox -f shell)"\n`)
     .argument('<env>', 'environment name (NAME or PROJECT/NAME)')
     .argument('[path]', 'a property path within the values, e.g. aws.login.accessKeyId')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('json'))
@@ -182,6 +187,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   env
     .command('get')
     .description('print the definition and the value of an environment or one of its paths; secrets are hidden')
+    .addHelpText('after', `\nExamples:\n  $ esc-kube env get aws-sandbox\n  $ esc-kube env get aws-sandbox environmentVariables.AWS_REGION\n`)
     .argument('<env>', 'environment name')
     .argument('[path]', 'a property path within the values')
     .option('--show-secrets', 'show secret values in plaintext')
@@ -195,8 +201,9 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   env
     .command('run')
     .description('run a command with the environment\'s environmentVariables and files (like `esc run`)')
+    .addHelpText('after', `\nExamples:\n  $ esc-kube env run aws-sandbox aws sts get-caller-identity\n  $ esc-kube env run -i aws-sandbox -- kubectl get pods\n  $ esc-kube env run aws-sandbox sh -c 'echo "$AWS_REGION $\${HOME}"'\n`)
     .argument('<env>', 'environment name')
-    .argument('<command...>', 'the command and its arguments, after --; ${path} in arguments is replaced by values')
+    .argument('<command...>', 'the command and its arguments (everything after ENV; -- may come first); ${path} in arguments is replaced by values, $${...} passes ${...} on')
     .option('-i, --interactive', 'connect the command to the terminal and do not redact secrets in its output (also allows secret ${path} arguments)')
     .option('--show-secrets', 'allow ${path} arguments that are secret (every user can see arguments in the process list)')
     .action(async (name: string, command: string[], opts: { interactive?: boolean; showSecrets?: boolean }) => {
@@ -212,6 +219,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   env
     .command('ls')
     .description('list the environments in the store')
+    .addHelpText('after', `\nExamples:\n  $ esc-kube env ls\n  $ esc-kube env ls --env-dir examples\n`)
     .action(async () => {
       const { store } = context();
       const names = await store.list();
@@ -221,6 +229,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   env
     .command('check')
     .description('evaluate an environment and print its diagnostics; exit 1 when any is an error')
+    .addHelpText('after', `\nExamples:\n  $ esc-kube env check aws-sandbox\n  $ esc-kube env check eks-sandbox --env-dir examples\n`)
     .argument('<env>', 'environment name')
     .action(async (name: string) => {
       const opened = (await openInCloud(name)) ?? (await openEnvironment(name, context()));
@@ -234,6 +243,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   program
     .command('kubeconfig-gen')
     .description('write kubeconfig entries whose user runs `esc-kube token`, merged into your kubeconfig')
+    .addHelpText('after', `\nExamples:\n  $ esc-kube kubeconfig-gen --env aws-sandbox --cluster demo --region us-west-2\n  $ esc-kube kubeconfig-gen --env aws-sandbox --cluster demo --cluster staging --shared-user\n  $ esc-kube kubeconfig-gen --env eks-sandbox --from kubeconfig --dry-run\n`)
     .requiredOption('--env <env>', 'environment with the AWS credentials and region')
     .option('--cluster <name>', 'EKS cluster name (repeat for several); found with EKS DescribeCluster', (v: string, prev: string[] = []) => [...prev, v])
     .option('--from <path>', 'instead of DescribeCluster, rewrite the kubeconfig stored at this path of the environment (e.g. kubeconfig)')
@@ -278,19 +288,28 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   program
     .command('login')
     .description('log in to the identity provider of an environment\'s aws-login (oidc.login) ahead of time')
-    .requiredOption('--env <env>', 'environment whose oidc.login to use (else the login of ~/.config/esc-kube/config.yaml)')
+    .addHelpText('after', `\nExamples:\n  $ esc-kube login                     # the login of ~/.config/esc-kube/config.yaml\n  $ esc-kube login --env aws-sandbox\n  $ esc-kube login --env aws-sandbox --device\n`)
+    .option('--env <env>', 'environment whose oidc.login to use (default: the login of ~/.config/esc-kube/config.yaml)')
     .option('--device', 'use the device authorization grant instead of a browser')
     .option('--cache <mode>', CACHE_HELP)
-    .action(async (opts: { env: string; device?: boolean; cache?: string }) => {
+    .action(async (opts: { env?: string; device?: boolean; cache?: string }) => {
       const issuers: string[] = [];
-      const source = loginSource(loginDeps, { cache: credentialCache(opts.cache), interactive: true, device: opts.device ?? false, env: opts.env, done: (i) => issuers.push(i) });
-      await open(opts.env, undefined, undefined, { source, only: true });
-      if (issuers.length === 0) throw new EscKubeError('usage', `environment ${JSON.stringify(opts.env)} has no aws-login oidc to log in for`);
+      const source = loginSource(loginDeps, { cache: credentialCache(opts.cache), interactive: true, device: opts.device ?? false, env: opts.env ?? '', done: (i) => issuers.push(i) });
+      if (opts.env === undefined) {
+        // No environment: the login of the config file, as the help says.
+        if ((await source(undefined)) === undefined) {
+          throw new EscKubeError('usage', `login needs --env ENV (an environment with aws-login oidc.login), or a login section in ${configFile(deps)}`);
+        }
+      } else {
+        await open(opts.env, undefined, undefined, { source, only: true });
+        if (issuers.length === 0) throw new EscKubeError('usage', `environment ${JSON.stringify(opts.env)} has no aws-login oidc to log in for`);
+      }
       deps.stderr.write(`esc-kube: logged in to ${[...new Set(issuers)].join(', ')}\n`);
     });
   program
     .command('logout')
     .description('forget stored logins (ID and refresh tokens): all, or those of one environment')
+    .addHelpText('after', `\nExamples:\n  $ esc-kube logout\n  $ esc-kube logout --env aws-sandbox\n`)
     .option('--env <env>', 'only the logins made for this environment')
     .option('--cache <mode>', CACHE_HELP)
     .action(async (opts: { env?: string; cache?: string }) => {
@@ -303,6 +322,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   cache
     .command('ls')
     .description('list cached entries: key, kind, environment, cluster, expiry and store (never a secret)')
+    .addHelpText('after', `\nExamples:\n  $ esc-kube cache ls\n  $ esc-kube cache ls --cache file\n`)
     .option('--cache <mode>', CACHE_HELP)
     .action(async (opts: { cache?: string }) => {
       const c = credentialCache(opts.cache);
@@ -313,6 +333,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   cache
     .command('clear')
     .description('remove cached tokens and sessions (all, or those of one environment)')
+    .addHelpText('after', `\nExamples:\n  $ esc-kube cache clear\n  $ esc-kube cache clear --env aws-sandbox\n`)
     .option('--env <env>', 'only the entries made for this environment')
     .option('--cache <mode>', CACHE_HELP)
     .action(async (opts: { env?: string; cache?: string }) => {
@@ -325,6 +346,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   program
     .command('token')
     .description('print an ExecCredential with an EKS token, for a kubeconfig exec entry (kubectl runs this)')
+    .addHelpText('after', `\nExamples:\n  $ esc-kube token --env aws-sandbox --cluster demo --region us-west-2\n  $ KUBERNETES_EXEC_INFO='{"apiVersion":"client.authentication.k8s.io/v1"}' esc-kube token --env aws-sandbox --cluster demo\n`)
     .option('--env <env>', 'environment with the AWS credentials (default: "env" of the cluster exec extension)')
     .option('--cluster <name>', 'EKS cluster name (default: "cluster" of the cluster exec extension)')
     .option('--cluster-id <id>', 'the cluster id of an EKS local cluster on Outposts, signed instead of the name')
@@ -347,7 +369,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
               key: tokenKey({ envName, envDir: envDir(), clusterId, region, credentialsPath: opts.credentials, stsHost: opts.stsHost, environ: deps.environ }),
             }
           : undefined;
-      const wrapSts = c && envName ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, c, { endpoint, refresh, env: envName }) : undefined;
+      const wrapSts = c && envName ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, c, { endpoint, refresh, env: envName }) : null;
       // kubectl says whether a person is there; run by hand, a terminal on stdin does.
       const interactive = deps.environ.KUBERNETES_EXEC_INFO ? (info?.interactive ?? false) : deps.stdinIsTTY;
       const login = { source: loginSource(loginDeps, { cache: c, interactive, device: false, env: envName ?? '' }) };
@@ -375,14 +397,43 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
       deps.stdout.write(result.json + '\n');
     });
 
+  if (argv.length === 0) {
+    deps.stderr.write(program.helpInformation());
+    return 2;
+  }
   try {
-    await program.parseAsync(argv as string[], { from: 'user' });
+    await program.parseAsync(separateRunCommand(argv), { from: 'user' });
     return exitCode;
   } catch (e) {
     // Handed to the composition root, which runs the command again on a thread with a larger stack.
     if (e instanceof EscKubeError && e.code === 'needs-deep-stack' && !deps.deepStack) throw e;
     return reportError(e, deps.stderr, verbose, compact);
   }
+}
+
+/** Options that take a value, before `env run`'s environment name (global and run's own). */
+const RUN_VALUE_OPTIONS = new Set(['--env-dir', '--backend']);
+
+/**
+ * Everything after `env run`'s environment name belongs to the command (`env run ENV cmd --flag` runs
+ * `cmd --flag`, as `esc run` does): a `--` is put after the name, unless one is there already.
+ */
+export function separateRunCommand(argv: readonly string[]): string[] {
+  let i = argv.findIndex((a, k) => a === 'run' && argv[k - 1] === 'env');
+  if (i < 0) return [...argv];
+  for (i++; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return [...argv];
+    if (!a.startsWith('-') || a === '-') break;
+    if (RUN_VALUE_OPTIONS.has(a)) i++;
+  }
+  if (i + 1 >= argv.length || argv[i + 1] === '--') return [...argv];
+  return [...argv.slice(0, i + 1), '--', ...argv.slice(i + 1)];
+}
+
+/** The config file of the laptop login. */
+function configFile(deps: Pick<Deps, 'environ' | 'homedir'>): string {
+  return `${deps.environ.XDG_CONFIG_HOME || `${deps.homedir}/.config`}/esc-kube/config.yaml`;
 }
 
 /** Formats rows as left-aligned columns. */

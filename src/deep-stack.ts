@@ -9,9 +9,9 @@ import { Worker } from 'node:worker_threads';
 export const DEEP_STACK_MB = 256;
 
 /** Runs esc-kube with `argv` on a worker thread with a large stack (its output goes to this process's); resolves its exit status. */
-export function runOnDeepStack(worker: URL, argv: readonly string[]): Promise<number> {
+export function runOnDeepStack(worker: URL, argv: readonly string[], environ: Readonly<Record<string, string | undefined>>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(worker, { workerData: { argv: [...argv] }, resourceLimits: { stackSizeMb: DEEP_STACK_MB } });
+    const w = new Worker(worker, { workerData: { argv: [...argv], environ: { ...environ } }, resourceLimits: { stackSizeMb: DEEP_STACK_MB } });
     let exitCode = 1;
     w.on('message', (m: { exitCode?: unknown }) => {
       if (typeof m?.exitCode === 'number') exitCode = m.exitCode;

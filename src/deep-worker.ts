@@ -4,6 +4,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runCli } from './cli.js';
 import { processDeps } from './process-deps.js';
 
-const { argv } = workerData as { argv: string[] };
-const exitCode = await runCli(argv, { ...processDeps(), deepStack: true });
+const { argv, environ } = workerData as { argv: string[]; environ: Record<string, string | undefined> };
+const exitCode = await runCli(argv, { ...processDeps(environ), deepStack: true });
 parentPort!.postMessage({ exitCode });

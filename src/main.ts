@@ -6,12 +6,15 @@ import type { Deps } from './cli.js';
 
 /** Runs esc-kube with the given arguments; returns the exit status. */
 export async function main(argv: readonly string[], deps?: Deps): Promise<number> {
+  // The caller's variables, as they were: what commands see, and what `env run` passes on.
+  const callerEnviron: Readonly<Record<string, string | undefined>> = { ...process.env };
   // kubectl shows everything a plugin writes to stderr; the AWS SDK's Node-version notice is noise there.
+  // The SDK reads it from the process; no command passes it on.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (!deps && argv[0] === 'token') {
     const { cachedToken } = await import('./fast-token.js');
     const served = await cachedToken(argv, {
-      environ: process.env,
+      environ: callerEnviron,
       cwd: process.cwd(),
       platform: process.platform,
       now: () => new Date(),
@@ -22,7 +25,7 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
   }
   const [{ runCli }, { processDeps }] = await Promise.all([import('./cli.js'), import('./process-deps.js')]);
   // After a miss on the warm path, the command need not read the token tier again before its lock.
-  const run = deps ?? { ...processDeps(), tokenTierMissed: argv[0] === 'token' };
+  const run = deps ?? { ...processDeps(callerEnviron), tokenTierMissed: argv[0] === 'token' };
   try {
     return await runCli(argv, run);
   } catch (e) {
@@ -30,7 +33,7 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
     // An environment nests deeper than this thread's stack can follow: the same command on a large stack.
     if (deps) return runCli(argv, { ...deps, deepStack: true });
     const { runOnDeepStack } = await import('./deep-stack.js');
-    return runOnDeepStack(new URL('./deep-worker.js', import.meta.url), argv);
+    return runOnDeepStack(new URL('./deep-worker.js', import.meta.url), argv, callerEnviron);
   }
 }
 

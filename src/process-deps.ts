@@ -14,11 +14,11 @@ import { realProviders } from './providers/registry.js';
 import { VERSION } from './version.js';
 
 /** Builds the real dependencies from the running process. */
-export function processDeps(): Deps {
+export function processDeps(environ: Environ = process.env): Deps {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    environ: process.env as Environ,
+    environ,
     cwd: process.cwd(),
     homedir: homedir(),
     fs: { stat, readFile, readdir: (p) => readdir(p, { withFileTypes: true }) },
@@ -37,7 +37,7 @@ export function processDeps(): Deps {
         throw new EscKubeError('kubeconfig', `could not read ${path}: ${describeSystemError(e)}`, { cause: e });
       }
     },
-    browser: systemBrowser(process.env, process.platform),
+    browser: systemBrowser(environ, process.platform),
     stdinIsTTY: process.stdin.isTTY === true,
     fetch: globalThis.fetch,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

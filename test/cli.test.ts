@@ -2,7 +2,9 @@
 // beyond what the fake file system holds).
 
 import { describe, expect, it } from 'vitest';
-import { resolveEnvDir, runCli, type Deps } from '../src/cli.js';
+import { readFileSync } from 'node:fs';
+import { resolveEnvDir, runCli, separateRunCommand, type Deps } from '../src/cli.js';
+import { HOMEPAGE, VERSION } from '../src/version.js';
 import { fakeRegistry } from './fakes/providers.js';
 import { FakeFs } from './fakes/fs.js';
 
@@ -31,6 +33,47 @@ function deps(files: Record<string, string>, environ: Record<string, string> = {
   };
   return { d, out };
 }
+
+describe('separateRunCommand: everything after env run\'s environment belongs to the command', () => {
+  it.each([
+    [['env', 'run', 'e', 'aws', '--version'], ['env', 'run', 'e', '--', 'aws', '--version']],
+    [['env', 'run', 'e', '--', 'aws', '--version'], ['env', 'run', 'e', '--', 'aws', '--version']],
+    [['env', 'run', '-i', 'e', 'sh', '-c', 'x'], ['env', 'run', '-i', 'e', '--', 'sh', '-c', 'x']],
+    [['--env-dir', 'd', 'env', 'run', '--show-secrets', 'e', 'cmd', '--env-dir', 'x'], ['--env-dir', 'd', 'env', 'run', '--show-secrets', 'e', '--', 'cmd', '--env-dir', 'x']],
+    [['env', 'run', '--backend', 'local', 'e', 'cmd'], ['env', 'run', '--backend', 'local', 'e', '--', 'cmd']],
+    [['env', 'run', 'e'], ['env', 'run', 'e']],
+    [['env', 'open', 'e', 'path'], ['env', 'open', 'e', 'path']],
+    [['token', '--env', 'run'], ['token', '--env', 'run']],
+  ])('%j -> %j', (argv, want) => expect(separateRunCommand(argv)).toEqual(want));
+});
+
+describe('package facts in step with package.json', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; homepage: string };
+  it('version and homepage', () => expect({ VERSION, HOMEPAGE }).toEqual({ VERSION: pkg.version, HOMEPAGE: pkg.homepage }));
+});
+
+describe('help', () => {
+  it('no arguments: the usage on stderr, exit 2', async () => {
+    const { d, out } = deps({});
+    expect(await runCli([], d)).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toMatch(/^Usage: esc-kube \[options\] \[command\]\n/);
+  });
+
+  it.each([['env', 'open'], ['env', 'get'], ['env', 'run'], ['env', 'ls'], ['env', 'check'], ['kubeconfig-gen'], ['login'], ['logout'], ['cache', 'ls'], ['cache', 'clear'], ['token']])(
+    '%s %s --help ends with 1-3 examples',
+    async (...command) => {
+      const { d, out } = deps({});
+      expect(await runCli([...command.filter((c): c is string => typeof c === 'string'), '--help'], d)).toBe(0);
+      const examples = out.stdout.split('\nExamples:\n')[1];
+      expect(examples, out.stdout).toBeDefined();
+      const lines = examples!.replace(/\n+$/, '').split('\n');
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      expect(lines.length).toBeLessThanOrEqual(3);
+      for (const l of lines) expect(l).toMatch(/^ {2}\$ (esc-kube|eval|KUBERNETES_EXEC_INFO)/);
+    },
+  );
+});
 
 describe('resolveEnvDir', () => {
   it.each([

@@ -31,6 +31,8 @@ export function mergeKubeconfig(existing: string, entries: KubeconfigEntries): s
       doc.set(section, seq);
     }
     const list = seq as YAMLSeq;
+    // An empty list ([]) gets block style when entries arrive; a list with entries keeps its style.
+    if (list.items.length === 0 && entries[section].length > 0) list.flow = false;
     for (const entry of entries[section]) {
       const node = doc.createNode(entry);
       const at = list.items.findIndex((item) => isMap(item) && item.get('name') === entry.name);

@@ -11,6 +11,7 @@ import { exportedToPlain } from '../esc/value.js';
 import type { OpenedEnvironment } from './open-environment.js';
 import { credentialsFromEnvironment, resolveRegion } from './get-token.js';
 import { checkClusterName } from '../token-request.js';
+import { HOMEPAGE } from '../version.js';
 
 /** A cluster as EKS describes it. */
 export interface EksCluster {
@@ -82,7 +83,7 @@ export interface KubeconfigResult {
 }
 
 const EXEC_EXTENSION = 'client.authentication.k8s.io/exec';
-const INSTALL_HINT = 'esc-kube fetches credentials for this cluster from a Pulumi ESC environment. Install it (see its README: ./install.sh), then run kubectl again.';
+const INSTALL_HINT = `esc-kube fetches credentials for this cluster from a Pulumi ESC environment. Install it (${HOMEPAGE}), then run kubectl again.`;
 
 /** Builds the entries, merges them into the target kubeconfig and writes it (unless dry-run). */
 export async function generateKubeconfig(input: KubeconfigInput, deps: KubeconfigDeps): Promise<KubeconfigResult> {

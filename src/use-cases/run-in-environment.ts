@@ -71,7 +71,8 @@ export function interpolateArgument(arg: string, root: Exported | undefined, all
     const v = selectPath(root, p.access);
     if (!v) {
       const shown = arg.slice(arg.indexOf('${'), arg.indexOf('}', arg.indexOf('${')) + 1);
-      throw new EscKubeError('path-not-found', `argument ${JSON.stringify(arg)} refers to ${shown}, which the environment does not define`);
+      // Most often meant for the shell ("sh -c 'echo ${HOME}'"): $$ passes a $ through.
+      throw new EscKubeError('path-not-found', `argument ${JSON.stringify(arg)} refers to ${shown}, which the environment does not define; to pass ${shown} to the command as it is (for a shell to expand), write $${shown}`);
     }
     if (!allowSecrets && containsSecret(v)) {
       throw new EscKubeError(

@@ -152,7 +152,7 @@ describe.runIf(browserTool.ok && kubeTools.ok)(named('a real browser (chromium) 
       if (/\/callback\?/.test(req.url())) callbacks.push(req.url());
     });
     // env run keeps esc-kube alive after the login, as any longer command does.
-    const run = start(['env', 'run', 'team', '--env-dir', s.dir, '--', 'sleep', '4'], s.env);
+    const run = start(['--env-dir', s.dir, 'env', 'run', 'team', '--', 'sleep', '4'], s.env);
     await signIn(page, await run.url);
     expect(await page.locator('h1').innerText()).toContain('You are logged in');
     const exchanges = oidc.codeExchanges();

@@ -6,7 +6,10 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync, chmodSync } from 'node
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, named, requireTools, runCommand, runEscKube, startEscKube, STACK_TRACE, tempDir, BIN } from './helpers.js';
+import { afterAll, beforeAll } from 'vitest';
+import { cleanEnv, named, requireTools, runCommand, runEscKube, startEscKube, startMoto, STACK_TRACE, tempDir, BIN, type Moto } from './helpers.js';
+import { oidcEnvironment } from './environments.js';
+import { TestIssuer } from '../fakes/jwt.js';
 
 const good = 'values:\n  greeting: hello\n  pw: { fn::secret: hunter2 }\n  environmentVariables:\n    GREETING: ${greeting}\n    PW: ${pw}\n  files:\n    CFG: "pw=${pw}"\n';
 // Root reads any file, so the permission test runs as nobody through setpriv.
@@ -167,11 +170,63 @@ describe('bounded evaluation: hostile environments end quickly with a diagnostic
   });
 });
 
+describe('env run: the command and its environment', () => {
+  const dir = tempDir({ 'demo.yaml': good });
+
+  it('everything after the environment name belongs to the command: env run ENV sh -c ... a --flag', async () => {
+    const r = await runEscKube(['--env-dir', dir, 'env', 'run', 'demo', 'sh', '-c', 'echo "$0 $1"', 'a', '--flag']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('a --flag\n');
+    const version = await runEscKube(['--env-dir', dir, 'env', 'run', 'demo', 'node', '--version']);
+    expect(version.stdout).toBe(`${process.version}\n`);
+  });
+
+  it("the command gets exactly the caller's environment plus the environment's variables and files", async () => {
+    const caller = cleanEnv({ CALLER_ONLY: 'x' });
+    delete caller.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    const inside = await runEscKube(['--env-dir', dir, 'env', 'run', '-i', 'demo', 'env', '-0'], { env: caller });
+    const vars = (text: string) => new Map(text.split('\0').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const got = vars(inside.stdout);
+    const added = [...got.keys()].filter((k) => !(k in caller)).sort();
+    expect(added).toEqual(['CFG', 'GREETING', 'PW']);
+    for (const [k, v] of Object.entries(caller)) expect(got.get(k), k).toBe(v);
+  });
+
+  it('an undefined ${X} in an argument says how to pass it to the shell', async () => {
+    const r = await runEscKube(['--env-dir', dir, 'env', 'run', 'demo', 'sh', '-c', 'echo ${HOME}']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('esc-kube: argument "echo ${HOME}" refers to ${HOME}, which the environment does not define; to pass ${HOME} to the command as it is (for a shell to expand), write $${HOME}\n');
+    const escaped = await runEscKube(['--env-dir', dir, 'env', 'run', 'demo', 'sh', '-c', 'echo $${HOME}'], { env: cleanEnv({ HOME: '/home/someone' }) });
+    expect(escaped.stdout).toBe('/home/someone\n');
+  });
+});
+
+const motoForRun = requireTools('moto_server');
+describe.runIf(motoForRun.ok)(named('env run reuses the cached STS session, as token does (counted at moto)', motoForRun), () => {
+  let moto: Moto;
+  beforeAll(async () => {
+    moto = await startMoto();
+  }, 30_000);
+  afterAll(() => moto?.stop());
+
+  it('a second env run of an oidc environment makes no STS call', async () => {
+    const dir = tempDir({ 'ci.yaml': oidcEnvironment(), 'token.jwt': new TestIssuer().mint() });
+    const env = cleanEnv({ ESC_KUBE_CACHE: 'file', XDG_CACHE_HOME: tempDir(), AWS_ENDPOINT_URL_STS: moto.endpoint, AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'token.jwt') });
+    const before = await moto.assumedRoles();
+    const first = await runEscKube(['--env-dir', dir, 'env', 'run', 'ci', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN" && echo ok'], { env });
+    expect(first.stdout, first.stderr).toBe('ok\n');
+    expect(await moto.assumedRoles()).toBe(before + 1);
+    const second = await runEscKube(['--env-dir', dir, 'env', 'run', 'ci', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN" && echo ok'], { env });
+    expect(second.stdout).toBe('ok\n');
+    expect(await moto.assumedRoles()).toBe(before + 1);
+  });
+});
+
 describe('smaller hardening, each through the binary', () => {
   it('env run does not wait for a background process that holds the pipes once the command has exited', async () => {
     const dir = tempDir({ 'demo.yaml': good });
     const started = Date.now();
-    const r = await runEscKube(['env', 'run', 'demo', '--env-dir', dir, '--', 'sh', '-c', 'sleep 20 & echo hi'], { timeoutMs: 15_000 });
+    const r = await runEscKube(['--env-dir', dir, 'env', 'run', 'demo', '--', 'sh', '-c', 'sleep 20 & echo hi'], { timeoutMs: 15_000 });
     expect(r.signal).toBeNull();
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('hi\n');
@@ -181,7 +236,7 @@ describe('smaller hardening, each through the binary', () => {
 
   it('a TMPDIR that cannot hold the private files is one line', async () => {
     const dir = tempDir({ 'demo.yaml': good });
-    const r = await runEscKube(['env', 'run', 'demo', '--env-dir', dir, '--', 'true'], { env: cleanEnv({ TMPDIR: join(dir, 'missing') }) });
+    const r = await runEscKube(['--env-dir', dir, 'env', 'run', 'demo', '--', 'true'], { env: cleanEnv({ TMPDIR: join(dir, 'missing') }) });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`esc-kube: could not make a private directory for the environment's files in ${join(dir, 'missing')} ($TMPDIR): no such file or directory\n`);
   });
@@ -198,7 +253,7 @@ describe('smaller hardening, each through the binary', () => {
 
   it('a variable named __proto__ reaches the command', async () => {
     const dir = tempDir({ 'p.yaml': 'values:\n  environmentVariables:\n    __proto__: kept\n' });
-    const r = await runEscKube(['env', 'run', 'p', '--env-dir', dir, '--', 'printenv', '__proto__']);
+    const r = await runEscKube(['--env-dir', dir, 'env', 'run', 'p', '--', 'printenv', '__proto__']);
     expect(r.stdout).toBe('kept\n');
   });
 

@@ -205,6 +205,16 @@ describe.runIf(withTls && versioned.ok)(named('kubeconfig-gen with an EKS double
     expect(existsSync(`${file}.lock`)).toBe(false);
   }, 60_000);
 
+  it('a new kubeconfig is block-style YAML with a final newline, and its installHint names where to get esc-kube', async () => {
+    const file = join(tempDir(), 'config');
+    expect((await gen(file, '--cluster', 'demo')).code).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text).toMatch(/^clusters:\n {2}- name: arn:aws:eks:/m);
+    expect(text).not.toMatch(/: \[\{|: \[$/m);
+    expect(parse(text).users[0].user.exec.installHint).toContain('https://github.com/esc-kube/esc-kube');
+  });
+
   it('a file with a looser mode is written 0600, and the change is announced', async () => {
     const file = join(tempDir(), 'config');
     writeFileSync(file, 'apiVersion: v1\nkind: Config\n', { mode: 0o644 });

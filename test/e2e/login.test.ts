@@ -190,6 +190,28 @@ describe('device authorization grant, esc-kube login and logout', () => {
     expect(readFileSync(log, 'utf8')).toMatch(/^open 127\.0\.0\.1:\d+\n$/);
   });
 
+  it('esc-kube login with no --env uses the login of config.yaml, as its help says; with neither, it says what it needs', async () => {
+    const help = await runEscKube(['login', '--help']);
+    expect(help.stdout).toMatch(/--env <env>\s+environment whose oidc\.login to use \(default: the login of\s+~\/\.config\/esc-kube\/config\.yaml\)/);
+    expect(help.stdout).toContain('$ esc-kube login                     # the login of ~/.config/esc-kube/config.yaml');
+    const config = tempDir({ 'esc-kube/config.yaml': `login:\n  issuer: ${issuer}\n  clientId: esc-kube\n` });
+    const cacheHome = tempDir();
+    const log = join(tempDir(), 'browser.log');
+    const env = cleanEnv({ XDG_CONFIG_HOME: config, ESC_KUBE_CACHE: 'file', XDG_CACHE_HOME: cacheHome, BROWSER, SCRIPTED_BROWSER_LOG: log });
+    const r = await runEscKube(['login'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`esc-kube: logged in to ${issuer.replace(/\./g, '\\.')}\n$`));
+    expect(readFileSync(log, 'utf8')).toMatch(/^open 127\.0\.0\.1:\d+\n$/);
+    // The login is kept: a token call with an environment that uses the same login opens no browser.
+    const dir = tempDir({ 'ci.yaml': oidcEnvironment() });
+    const t = await runEscKube(['token', '--env', 'ci', '--cluster', 'demo', '--env-dir', dir], { env: { ...env, AWS_ENDPOINT_URL_STS: sts.url } });
+    expect(t.code, t.stderr).toBe(0);
+    expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+    const none = await runEscKube(['login'], { env: cleanEnv({ XDG_CONFIG_HOME: tempDir() }) });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^esc-kube: login needs --env ENV \(an environment with aws-login oidc\.login\), or a login section in .*\/esc-kube\/config\.yaml\n$/);
+  });
+
   it('under kubectl with interactive: false and no browser, the device flow does not run: a clear message says to log in', async () => {
     const s = setup();
     const r = await s.token({
