@@ -13,6 +13,8 @@ import { tokenKey } from './cache/token-key.js';
 import { resolveEnvDir } from './env-dir.js';
 
 const VALUE_FLAGS = new Set(['--env', '--cluster', '--cluster-id', '--region', '--credentials', '--sts-host', '--env-dir', '--cache']);
+/** Flags without a value that do not change the answer (--verbose only changes how failures are told). */
+const NEUTRAL_FLAGS = new Set(['--verbose']);
 
 /** Parses `token` flags; undefined for anything the fast path leaves to the full CLI. */
 export function parseTokenArgs(argv: readonly string[]): Record<string, string> | undefined {
@@ -22,6 +24,7 @@ export function parseTokenArgs(argv: readonly string[]): Record<string, string> 
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (eq < 0 && NEUTRAL_FLAGS.has(name)) continue;
     if (!VALUE_FLAGS.has(name) || name in flags) return undefined;
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '') return undefined;
@@ -40,17 +43,24 @@ export interface FastTokenContext {
   stderr: { write(s: string): unknown };
 }
 
-/** Serves a cached token; resolves 0 when it answered, undefined when the full command must run. */
-export async function cachedToken(argv: readonly string[], ctx: FastTokenContext): Promise<number | undefined> {
+/**
+ * What the fast path did: answered (`served`, with the exit status), looked in the token tier and found
+ * nothing usable (`missed`: the full command need not look again before its lock), or did not look at
+ * all (`declined`: the full command must read the cache itself).
+ */
+export type FastOutcome = { served: number } | 'missed' | 'declined';
+
+/** Serves a cached token when the token tier has one. */
+export async function cachedToken(argv: readonly string[], ctx: FastTokenContext): Promise<FastOutcome> {
   const flags = parseTokenArgs(argv);
-  if (!flags) return undefined;
+  if (!flags) return 'declined';
   const mode = cacheMode(flags['--cache'], ctx.environ);
-  if (typeof mode !== 'string' || mode === 'none') return undefined;
+  if (typeof mode !== 'string' || mode === 'none') return 'declined';
   const { info, envName, clusterId, region } = resolveTokenRequest(
     { env: flags['--env'], cluster: flags['--cluster'], clusterId: flags['--cluster-id'], region: flags['--region'] },
     ctx.environ.KUBERNETES_EXEC_INFO,
   );
-  if (!info || !envName || !clusterId) return undefined;
+  if (!info || !envName || !clusterId) return 'declined';
   const home = homedir();
   const key = tokenKey({
     envName,
@@ -63,12 +73,12 @@ export async function cachedToken(argv: readonly string[], ctx: FastTokenContext
   });
   const dir = cacheDir(ctx.environ, home);
   // A directory someone else could write into is not read here; the full command says why.
-  if (cacheDirProblem(dir)) return undefined;
+  if (cacheDirProblem(dir)) return 'declined';
   // No notice here: a miss falls through to the full command, which stores and tells.
   const store = selectStore({ mode, dir, environ: ctx.environ, platform: ctx.platform });
   const entry = await new CredentialCache(store, dir, ctx.now).getToken(key, ctx.environ);
-  if (!entry) return undefined;
+  if (!entry) return 'missed';
   if (info.warning) ctx.stderr.write(`esc-kube: warning: ${info.warning}\n`);
   ctx.stdout.write(execCredentialJson(info.apiVersion, entry.token, new Date(entry.expiration)) + '\n');
-  return 0;
+  return { served: 0 };
 }

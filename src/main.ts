@@ -11,21 +11,24 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
   // kubectl shows everything a plugin writes to stderr; the AWS SDK's Node-version notice is noise there.
   // The SDK reads it from the process; no command passes it on.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  let tokenTierMissed = false;
   if (!deps && argv[0] === 'token') {
     const { cachedToken } = await import('./fast-token.js');
-    const served = await cachedToken(argv, {
+    const outcome = await cachedToken(argv, {
       environ: callerEnviron,
       cwd: process.cwd(),
       platform: process.platform,
       now: () => new Date(),
       stdout: process.stdout,
       stderr: process.stderr,
-    }).catch(() => undefined);
-    if (served !== undefined) return served;
+    }).catch(() => 'declined' as const);
+    if (typeof outcome === 'object') return outcome.served;
+    tokenTierMissed = outcome === 'missed';
   }
   const [{ runCli }, { processDeps }] = await Promise.all([import('./cli.js'), import('./process-deps.js')]);
-  // After a miss on the warm path, the command need not read the token tier again before its lock.
-  const run = deps ?? { ...processDeps(callerEnviron), tokenTierMissed: argv[0] === 'token' };
+  // Only after a real miss on the warm path may the command skip its own read of the token tier (a
+  // request the warm path declined, such as one with a flag it does not know, must still be looked up).
+  const run = deps ?? { ...processDeps(callerEnviron), tokenTierMissed };
   try {
     return await runCli(argv, run);
   } catch (e) {

@@ -283,6 +283,8 @@ describe('the fast path reads token flags', () => {
     [['token', '--env'], undefined],
     [['token', '--env', 'a', '--env', 'b'], undefined],
     [['token', '--help'], undefined],
+    [['token', '--env', 'e', '--verbose', '--cluster', 'c'], { '--env': 'e', '--cluster': 'c' }],
+    [['token', '--verbose=yes'], undefined],
     [['env', 'open', 'x'], undefined],
   ])('%j -> %j', (argv, want) => expect(parseTokenArgs(argv)).toEqual(want));
 });

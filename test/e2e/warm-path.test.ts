@@ -25,3 +25,17 @@ it('a cache hit does not load commander, yaml, the AWS SDK or @smithy/signature-
   expect(hit.filter((u) => heavy.test(u))).toEqual([]);
   expect(hit.some((u) => u.includes('fast-token'))).toBe(true);
 });
+
+it('--verbose does not bypass the cache: two calls a second apart print the same token', async () => {
+  const dir = tempDir({ 'team.yaml': staticEnvironment('AKIAVERBOSE', 'verbose-secret', undefined, 'us-west-2') });
+  const env = cleanEnv({ ESC_KUBE_CACHE: 'file', XDG_CACHE_HOME: tempDir() });
+  const token = async () => {
+    const r = await runCommand(process.execPath, [BIN, 'token', '--env', 'team', '--cluster', 'demo', '--env-dir', dir, '--verbose'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout).status.token as string;
+  };
+  const first = await token();
+  // A new token would differ: it is signed with the second (X-Amz-Date) it is made in.
+  await new Promise((r) => setTimeout(r, 1100));
+  expect(await token()).toBe(first);
+});
