@@ -144,11 +144,13 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     wrapSts?: ((sts: StsClient, endpoint: string) => StsClient) | null,
     login?: { source: (config: LoginConfig | undefined) => Promise<string | undefined>; only?: boolean },
   ): Promise<OpenedEnvironment> => {
-    const source = () => loginSource(loginDeps, { cache: credentialCache(undefined), interactive: deps.stdinIsTTY, device: false, env: name });
-    // Every command reuses cached STS sessions, as token does (env run would otherwise call STS each time).
-    const cache = wrapSts === undefined ? credentialCache(undefined) : undefined;
-    const sessionTier = wrapSts ?? (cache ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, cache, { endpoint, refresh: false, env: name }) : undefined);
-    const env = (await openInCloud(name)) ?? (await openEnvironment(name, context(sessions, sessionTier, login ?? { source: source() })));
+    // The default cache (one lookup), for what the caller did not bring: every command reuses cached
+    // STS sessions and logins, as token does (env run would otherwise call STS each time).
+    const cache = wrapSts === undefined || login === undefined ? credentialCache(undefined) : undefined;
+    const sessionTier =
+      wrapSts !== undefined ? (wrapSts ?? undefined) : cache ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, cache, { endpoint, refresh: false, env: name }) : undefined;
+    const loginFor = login ?? { source: loginSource(loginDeps, { cache, interactive: deps.stdinIsTTY, device: false, env: name }) };
+    const env = (await openInCloud(name)) ?? (await openEnvironment(name, context(sessions, sessionTier, loginFor)));
     printWarnings(env, deps.stderr, compact);
     requireNoErrors(env);
     requireValues(env);

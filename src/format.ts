@@ -92,8 +92,8 @@ const dotenvEscapes: Record<string, string> = { '\\': '\\\\', '"': '\\"', $: '\\
 
 /**
  * Quotes a value for dotenv. Single quotes where the value has none (and does not end in an odd
- * number of backslashes): godotenv and shells both take the text between them as it is. Otherwise double quotes with \\, \", \$ and \` escaped, which both
- * read back as written. Two things neither quoting carries: a CR LF pair (godotenv turns every CR LF
+ * number of backslashes): godotenv and shells both take the text between them as it is. Otherwise
+ * double quotes with \\, \", \$ and \` escaped, which both read back as written. Two things neither quoting carries: a CR LF pair (godotenv turns every CR LF
  * of the file into LF before parsing) and, in double quotes, a final " (godotenv trims quote characters
  * from the end of a double-quoted value, escaped or not).
  */

@@ -41,6 +41,6 @@ export function processDeps(environ: Environ = process.env): Deps {
     stdinIsTTY: process.stdin.isTTY === true,
     fetch: globalThis.fetch,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    kubeconfig: kubeconfigFile({ pid: process.pid, isAlive: processIsAlive, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() }),
+    kubeconfig: kubeconfigFile({ isAlive: processIsAlive, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() }),
   };
 }

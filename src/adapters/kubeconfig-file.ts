@@ -4,11 +4,12 @@
 // (a file bind-mounted into a container, another file system), written in place under the lock.
 // A symbolic link is followed, as kubectl follows it (a kubeconfig kept in a dotfiles repository).
 
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeSystemError, EscKubeError } from '../errors.js';
+import { acquireLock, DEFAULT_LOCK_OPTIONS, type Held } from '../cache/file-lock.js';
+import { writePrivateFile } from '../cache/file-store.js';
 import type { KubeconfigFile } from '../use-cases/generate-kubeconfig.js';
 
 /** How long to wait for another writer's lock before giving up with a message that names it. */
@@ -18,7 +19,6 @@ export const KUBECONFIG_MODE = 0o600;
 
 /** What the adapter needs from the process. */
 export interface KubeconfigFileDeps {
-  pid: number;
   isAlive: (pid: number) => boolean;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
@@ -34,7 +34,7 @@ export function kubeconfigFile(deps: KubeconfigFileDeps): KubeconfigFile {
       await mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((e: unknown) => {
         throw new EscKubeError('kubeconfig', `could not create the directory of ${path}: ${describeSystemError(e)}`, { cause: e });
       });
-      await takeLock(lock, path, deps);
+      const held = await takeLock(lock, path, deps);
       try {
         const real = await realpath(path).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? path : Promise.reject(e)));
         const existing = await readText(real);
@@ -43,7 +43,7 @@ export function kubeconfigFile(deps: KubeconfigFileDeps): KubeconfigFile {
         await replace(real, text, path);
         return { modeBefore: before, modeAfter: KUBECONFIG_MODE };
       } finally {
-        await rm(lock, { force: true });
+        await held.release();
       }
     },
   };
@@ -58,35 +58,26 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-/** Takes client-go's lock; a lock whose writer (an esc-kube that wrote its pid) is gone is taken over. */
-async function takeLock(lock: string, path: string, deps: KubeconfigFileDeps): Promise<void> {
-  const started = deps.now();
-  let delay = 10;
-  for (;;) {
-    try {
-      const fh = await open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-      await fh.writeFile(String(deps.pid));
-      await fh.close();
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new EscKubeError('kubeconfig', `could not lock ${path} for writing (${lock}): ${describeSystemError(e)}`, { cause: e });
-      }
-    }
-    const holder = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(holder) && holder > 0 && !deps.isAlive(holder)) {
-      await rm(lock, { force: true });
-      continue;
-    }
-    if (deps.now() - started >= (deps.waitMs ?? KUBECONFIG_LOCK_WAIT_MS)) {
-      throw new EscKubeError(
-        'kubeconfig',
-        `could not lock ${path}: ${lock} has existed for ${Math.round((deps.now() - started) / 1000)} s (kubectl or esc-kube is writing the file, or one was killed while writing); if none is running, remove ${lock}`,
-      );
-    }
-    await deps.sleep(delay);
-    delay = Math.min(100, Math.round(delay * 1.5));
+/**
+ * Takes client-go's lock with the cache's lock (create-exclusive, a bounded wait, an esc-kube holder
+ * that is gone taken over). An empty lock file is kubectl's: it is never taken over, and one that stays
+ * is named, for the person to remove.
+ */
+async function takeLock(lock: string, path: string, deps: KubeconfigFileDeps): Promise<Held> {
+  const waitMs = deps.waitMs ?? KUBECONFIG_LOCK_WAIT_MS;
+  let held: Held;
+  try {
+    held = await acquireLock(lock, { ...DEFAULT_LOCK_OPTIONS, waitMs, now: deps.now, sleep: deps.sleep, isAlive: deps.isAlive, unreadableStaleMs: Infinity });
+  } catch (e) {
+    throw new EscKubeError('kubeconfig', `could not lock ${path} for writing (${lock}): ${describeSystemError(e)}`, { cause: e });
   }
+  if (!held.acquired) {
+    throw new EscKubeError(
+      'kubeconfig',
+      `could not lock ${path}: ${lock} has existed for ${Math.round(waitMs / 1000)} s (kubectl or esc-kube is writing the file, or one was killed while writing); if none is running, remove ${lock}`,
+    );
+  }
+  return held;
 }
 
 /**
@@ -94,21 +85,10 @@ async function takeLock(lock: string, path: string, deps: KubeconfigFileDeps): P
  * file is a mount point, or lives on another file system than a new file would), a write in place.
  */
 async function replace(real: string, text: string, shown: string): Promise<void> {
-  const temporary = `${real}.${randomBytes(6).toString('hex')}.tmp`;
-  let created = false;
   try {
-    const fh = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, KUBECONFIG_MODE);
-    created = true;
-    try {
-      await fh.writeFile(text);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(temporary, real);
+    await writePrivateFile(real, text);
     return;
   } catch (e) {
-    if (created) await rm(temporary, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     // EBUSY: a bind-mounted file; EXDEV: another file system; EACCES/EROFS on a new file: a directory
     // that is not writable, though the file itself may be. All of these can still be written in place.

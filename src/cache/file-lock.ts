@@ -14,6 +14,8 @@ export interface LockOptions {
   /** True when a process with this pid exists. */
   isAlive: (pid: number) => boolean;
   sleep: (ms: number) => Promise<void>;
+  /** A lock file that cannot be read as esc-kube's (empty, as client-go leaves it, or garbage) is taken over after this long. */
+  unreadableStaleMs?: number;
 }
 
 /** True when a process exists (signal 0 checks without sending anything). */
@@ -93,7 +95,7 @@ async function isStale(path: string, opts: LockOptions): Promise<boolean> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
     // Being written this instant, or garbage: garbage that has sat for two seconds is taken over.
     const info = await stat(path).catch(() => undefined);
-    return info !== undefined && opts.now() - info.mtimeMs > 2000;
+    return info !== undefined && opts.now() - info.mtimeMs > (opts.unreadableStaleMs ?? 2000);
   }
   if (typeof holder.pid === 'number' && !opts.isAlive(holder.pid)) return true;
   if (typeof holder.at === 'number' && opts.now() - holder.at > opts.staleMs) return true;

@@ -85,9 +85,12 @@ export type SourceLookup = (env: string) => { file: string; text: string } | und
  * `aws-sandbox.yaml:7:15: error: unknown property "regoin"; did you mean "region"?`, then the source
  * line and a caret under the column.
  */
-export function renderDiagnostic(d: Diagnostic, lookup?: SourceLookup | ((env: string) => { file: string; lines: string[] } | undefined), compact = false): string {
-  const found = lookup?.(d.env);
-  const src = found && 'text' in found ? { file: found.file, lines: found.text.split(/\r?\n/) } : found;
+export function renderDiagnostic(d: Diagnostic, lookup?: SourceLookup, compact = false): string {
+  const src = lookup?.(d.env);
+  return render(d, src && { file: src.file, lines: src.text.split(/\r?\n/) }, compact);
+}
+
+function render(d: Diagnostic, src: { file: string; lines: string[] } | undefined, compact: boolean): string {
   const file = d.range?.file ?? src?.file ?? d.env;
   const where = d.range ? `${file}:${d.range.start.line}:${d.range.start.column}` : file;
   const head = escapeControls(`${where}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.summary}`);
@@ -118,13 +121,13 @@ export function renderDiagnostics(diags: readonly Diagnostic[], lookup?: SourceL
     return (a.range?.start.offset ?? 0) - (b.range?.start.offset ?? 0);
   });
   // One lookup (and one split into lines) per environment, however many diagnostics it has.
-  const lines = new Map<string, { file: string; lines: string[] } | undefined>();
+  const sources = new Map<string, { file: string; lines: string[] } | undefined>();
   const linesOf = (env: string) => {
-    if (!lines.has(env)) {
+    if (!sources.has(env)) {
       const src = lookup?.(env);
-      lines.set(env, src ? { file: src.file, lines: src.text.split(/\r?\n/) } : undefined);
+      sources.set(env, src && { file: src.file, lines: src.text.split(/\r?\n/) });
     }
-    return lines.get(env);
+    return sources.get(env);
   };
-  return ordered.map((d) => renderDiagnostic(d, lookup ? (env) => linesOf(env) : undefined, compact)).join('\n');
+  return ordered.map((d) => render(d, linesOf(d.env), compact)).join('\n');
 }

@@ -412,7 +412,7 @@ class EvalContext {
    * few characters.
    */
   private affordTextForm(x: Expr, v: Value): boolean {
-    if (typeof v.repr === 'string' || !(v.repr instanceof Map || Array.isArray(v.repr))) return true;
+    if (!(v.repr instanceof Map || Array.isArray(v.repr))) return true;
     const left = this.shared.budget.remaining();
     const size = measureValue(v, { values: left.values, chars: left.chars / 2 });
     return this.afford(x, 0, size.chars * 2 + size.values * 4);

@@ -54,7 +54,7 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
     // The distance is at least the difference in length: most candidates need no table at all.
     if (Math.abs([...c].length - length) > limit) continue;
     const d = editDistance(lower, c.toLowerCase(), Math.min(limit, bestDistance));
-    if (d <= limit && d < [...name].length && d < bestDistance) {
+    if (d <= limit && d < length && d < bestDistance) {
       best = c;
       bestDistance = d;
     }

@@ -6,7 +6,7 @@ import { decodeJwtClaims, identityDigest, type JwtClaims, type OidcIdentity } fr
 import type { Provider } from '../esc/eval.js';
 import type { LoginConfig } from '../login/oidc-login.js';
 import type { Schema } from '../esc/schema.js';
-import { exportedToPlain, NumberValue, type Exported } from '../esc/value.js';
+import { exportedToPlain, secretPaths, type Exported } from '../esc/value.js';
 import { quoteValue } from '../errors.js';
 
 /** A request to STS AssumeRoleWithWebIdentity. */
@@ -141,7 +141,10 @@ export function awsLoginProvider(deps: AwsLoginDeps): Provider {
       const plain = exportedToPlain(inputs) as { static?: Record<string, string>; oidc?: OidcInputs };
       if (!!plain.static === !!plain.oidc) throw new Error('aws-login needs exactly one of "static" or "oidc"');
       if (plain.static) return staticCredentials(plain.static);
-      const { session, identity } = await assumeRole(plain.oidc!, deps, (key) => secretAt(inputs, ['oidc', key]));
+      // An input is secret when it, or oidc, or the whole input is (a secret path is a prefix of its path).
+      const secret = secretPaths(inputs);
+      const isSecret = (key: string) => secret.some((p) => p.length <= 2 && p.every((k, i) => k === ['oidc', key][i]));
+      const { session, identity } = await assumeRole(plain.oidc!, deps, isSecret);
       deps.sessions?.record({ expiration: session.expiration, ...(identity ? { identity } : {}) });
       return {
         value: {
@@ -159,17 +162,6 @@ export function awsLoginProvider(deps: AwsLoginDeps): Provider {
 /** Session durations STS accepts for AssumeRoleWithWebIdentity. */
 const MIN_DURATION = 900;
 const MAX_DURATION = 43200;
-
-/** Whether the input at a path is secret (or sits inside a secret). */
-function secretAt(e: Exported, path: string[]): boolean {
-  let cur: Exported | undefined = e;
-  for (const key of path) {
-    if (!cur || cur.secret) return cur?.secret ?? false;
-    const r: Exported["value"] = cur.value;
-    cur = r !== null && typeof r === 'object' && !Array.isArray(r) && !(r instanceof NumberValue) && Object.hasOwn(r, key) ? r[key] : undefined;
-  }
-  return cur?.secret ?? false;
-}
 
 async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps, isSecret: (key: keyof OidcInputs) => boolean): Promise<{ session: StsSession; identity?: OidcIdentity }> {
   const role = oidc.roleArn;

@@ -291,7 +291,6 @@ export async function openInCloudIfThere(
   }
   const access = await cloudAccess(deps.environ, deps.homedir, deps.readText);
   if (!access.token && backend !== 'pulumi') return undefined;
-  checkCloudName(name);
   const opened = await openCloudEnvironment(name, access, deps);
   return { name, ...opened, sources: new Map(), lookup: () => undefined };
 }

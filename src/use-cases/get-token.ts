@@ -183,8 +183,9 @@ export function resolveRegion(
   const vars = projectEnvironment(exported).environmentVariables;
   const root = exported.value as Record<string, Exported> | null;
   const config = root && typeof root === 'object' && Object.hasOwn(root, 'pulumiConfig') ? root.pulumiConfig : undefined;
-  const configRegion = config && config.value && typeof config.value === 'object' && !Array.isArray(config.value) && !(config.value instanceof NumberValue) && Object.hasOwn(config.value, 'aws:region') ? text(config.value['aws:region']) : undefined;
-  const configSecret = configRegion !== undefined && ((config?.secret ?? false) || ((config!.value as Record<string, Exported>)['aws:region']?.secret ?? false));
+  const configEntry = config && config.value && typeof config.value === 'object' && !Array.isArray(config.value) && !(config.value instanceof NumberValue) && Object.hasOwn(config.value, 'aws:region') ? config.value['aws:region'] : undefined;
+  const configRegion = text(configEntry);
+  const configSecret = (config?.secret || configEntry?.secret) ?? false;
   const candidates: [string | undefined, string, boolean][] = [
     [flag, flagSource, false],
     [vars.AWS_REGION?.value || undefined, 'environmentVariables.AWS_REGION', vars.AWS_REGION?.secret ?? false],

@@ -6,7 +6,7 @@
 import { formatAccess, parseInterpolation } from '../esc/ast.js';
 import type { Diagnostic } from '../esc/diagnostics.js';
 import { projectEnvironment, scalarText } from '../esc/projection.js';
-import { NumberValue, type Exported } from '../esc/value.js';
+import { NumberValue, secretPaths, type Exported } from '../esc/value.js';
 import { EscKubeError } from '../errors.js';
 import { formatJson, selectPath } from '../format.js';
 import type { OpenedEnvironment } from './open-environment.js';
@@ -74,7 +74,8 @@ export function interpolateArgument(arg: string, root: Exported | undefined, all
       // Most often meant for the shell ("sh -c 'echo ${HOME}'"): $$ passes a $ through.
       throw new EscKubeError('path-not-found', `argument ${JSON.stringify(arg)} refers to ${shown}, which the environment does not define; to pass ${shown} to the command as it is (for a shell to expand), write $${shown}`);
     }
-    if (!allowSecrets && containsSecret(v)) {
+    // A value is secret, or holds one, when any of its nodes is.
+    if (!allowSecrets && secretPaths(v).length > 0) {
       throw new EscKubeError(
         'secret-argument',
         `an argument refers to \${${formatAccess(p.access)}}, which is secret: arguments are visible to every user in the process list (ps); pass it in environmentVariables or files instead, or allow it with --show-secrets`,
@@ -83,15 +84,6 @@ export function interpolateArgument(arg: string, root: Exported | undefined, all
     out += scalarText(v) ?? formatJson(v).replace(/\n\s*/g, '');
   }
   return out;
-}
-
-/** Whether a value is secret or holds a secret anywhere inside. */
-export function containsSecret(e: Exported): boolean {
-  if (e.secret) return true;
-  const r = e.value;
-  if (Array.isArray(r)) return r.some(containsSecret);
-  if (r !== null && typeof r === 'object' && !(r instanceof NumberValue)) return Object.values(r).some(containsSecret);
-  return false;
 }
 
 /** Every secret string in the environment (for redacting the command's output). */

@@ -11,12 +11,12 @@ import { tempDir } from '../e2e/helpers.js';
 function adapter(alive: (pid: number) => boolean = () => true) {
   let clock = 0;
   const sleeps: number[] = [];
-  const file = kubeconfigFile({ pid: 4242, isAlive: alive, now: () => clock, sleep: async (ms) => void (sleeps.push(ms), (clock += ms)) });
+  const file = kubeconfigFile({ isAlive: alive, now: () => clock, sleep: async (ms) => void (sleeps.push(ms), (clock += ms)) });
   return { file, sleeps, clock: () => clock };
 }
 
 describe('kubeconfig file', () => {
-  it('a lock that stays (kubectl writing, or killed while writing) is waited for 10 s, then named with the fix', async () => {
+  it('a lock that stays (kubectl\'s: empty; writing, or killed while writing) is never taken over: waited for 10 s, then named with the fix', async () => {
     const path = join(tempDir(), 'config');
     writeFileSync(`${path}.lock`, '');
     const a = adapter();
@@ -30,7 +30,7 @@ describe('kubeconfig file', () => {
 
   it("an esc-kube lock whose process is gone is taken over at once", async () => {
     const path = join(tempDir(), 'config');
-    writeFileSync(`${path}.lock`, '999999');
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: 999999, at: 0 }));
     const a = adapter((pid) => pid !== 999999);
     await a.file.update(path, () => 'apiVersion: v1\n');
     expect(a.sleeps).toEqual([]);
@@ -40,7 +40,7 @@ describe('kubeconfig file', () => {
 
   it('concurrent updates in one process all land (each reads what the previous wrote)', async () => {
     const path = join(tempDir(), 'config');
-    const real = kubeconfigFile({ pid: process.pid, isAlive: () => true, now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    const real = kubeconfigFile({ isAlive: () => true, now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
     await Promise.all(Array.from({ length: 10 }, (_, i) => real.update(path, (old) => `${old ?? ''}line ${i}\n`)));
     expect(readFileSync(path, 'utf8').split('\n').filter(Boolean).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `line ${i}`).sort());
   });
