@@ -76,14 +76,41 @@ export async function acquireLock(path: string, opts: LockOptions = DEFAULT_LOCK
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    if (await isStale(path, opts)) {
-      await rm(path, { force: true });
-      continue;
-    }
+    // Try again at once after a takeover; when another process is taking over, wait like any waiter.
+    if ((await isStale(path, opts)) && (await takeOver(path, opts))) continue;
     if (opts.now() - started >= opts.waitMs) return { acquired: false, waited: true, release: async () => {} };
     waited = true;
     await opts.sleep(delay);
     delay = Math.min(100, Math.round(delay * 1.5));
+  }
+}
+
+/** A takeover guard older than this was left by a process killed while taking over (it takes milliseconds). */
+export const TAKEOVER_GUARD_STALE_MS = 2000;
+
+/**
+ * Removes a stale lock, but only the stale one. Between reading a dead holder's lock and removing it,
+ * the holder may have released it and another process taken it; a plain removal would then delete the
+ * new holder's lock and let two processes in (seen as lost kubeconfig updates with 20 concurrent
+ * writers). So the removal happens under a guard file that every takeover needs, after reading the
+ * lock once more: while the guard is held, only the lock's live owner could remove it, and a live
+ * owner's lock is not stale. False when another process holds the guard.
+ */
+async function takeOver(path: string, opts: LockOptions): Promise<boolean> {
+  const guard = `${path}.takeover`;
+  try {
+    await (await open(guard, 'wx', 0o600)).close();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const info = await stat(guard).catch(() => undefined);
+    if (info !== undefined && opts.now() - info.mtimeMs > TAKEOVER_GUARD_STALE_MS) await rm(guard, { force: true });
+    return false;
+  }
+  try {
+    if (await isStale(path, opts)) await rm(path, { force: true });
+    return true;
+  } finally {
+    await rm(guard, { force: true });
   }
 }
 

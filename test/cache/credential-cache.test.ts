@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -196,6 +196,28 @@ describe('locks', () => {
     const h = await acquireLock(path, { ...DEFAULT_LOCK_OPTIONS, sleep: async () => void sleeps++ });
     expect(h).toMatchObject({ acquired: true, waited: false });
     expect(sleeps).toBe(0);
+  });
+
+  it('never removes a lock that a new holder took between the stale check and the removal', async () => {
+    // The race behind lost kubeconfig updates: B reads A's lock, A releases and exits, C takes the lock,
+    // and only then does B find A dead. B must not remove C's lock.
+    const path = join(dir(), 'k.lock');
+    const A = 999_001;
+    const C = 999_002;
+    writeFileSync(path, JSON.stringify({ pid: A, at: Date.now() }));
+    const isAlive = (pid: number) => {
+      if (pid === A) {
+        // The event: B has read A's lock and asks whether A lives. A released, C acquired meanwhile.
+        rmSync(path);
+        writeFileSync(path, JSON.stringify({ pid: C, at: Date.now() }), { flag: 'wx' });
+        return false;
+      }
+      return pid === C;
+    };
+    const b = await acquireLock(path, { ...DEFAULT_LOCK_OPTIONS, waitMs: 0, isAlive, sleep: async () => {} });
+    expect(b.acquired).toBe(false);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: C });
+    expect(existsSync(`${path}.takeover`)).toBe(false);
   });
 
   it('takes over an old lock even if its pid was reused', async () => {
