@@ -150,12 +150,18 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     const sessionTier =
       wrapSts !== undefined ? (wrapSts ?? undefined) : cache ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, cache, { endpoint, refresh: false, env: name }) : undefined;
     const loginFor = login ?? { source: loginSource(loginDeps, { cache, interactive: deps.stdinIsTTY, device: false, env: name }) };
-    const env = (await openInCloud(name)) ?? (await openEnvironment(name, context(sessions, sessionTier, loginFor)));
+    return usable((await openInCloud(name)) ?? (await openEnvironment(name, context(sessions, sessionTier, loginFor))));
+  };
+  /** Prints an environment's warnings and fails on its errors or when it is empty. */
+  const usable = (env: OpenedEnvironment): OpenedEnvironment => {
     printWarnings(env, deps.stderr, compact);
     requireNoErrors(env);
     requireValues(env);
     return env;
   };
+  /** Evaluates as upstream's CheckEnvironment: no provider is invoked, so no credentials or network are needed. */
+  const check = async (name: string, showSecrets = false): Promise<OpenedEnvironment> =>
+    (await openInCloud(name)) ?? (await openEnvironment(name, { ...context(), mode: 'check', showSecrets }));
 
   const env = program.command('env').description('open, inspect and run commands in ESC environments');
   env
@@ -188,13 +194,14 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     });
   env
     .command('get')
-    .description('print the definition and the value of an environment or one of its paths; secrets are hidden')
+    .description('print the definition and the checked value of an environment or one of its paths (providers are not opened: their outputs are [unknown]); secrets are hidden')
     .addHelpText('after', `\nExamples:\n  $ esc-kube env get aws-sandbox\n  $ esc-kube env get aws-sandbox environmentVariables.AWS_REGION\n`)
     .argument('<env>', 'environment name')
     .argument('[path]', 'a property path within the values')
     .option('--show-secrets', 'show secret values in plaintext')
     .action(async (name: string, path: string | undefined, opts: { showSecrets?: boolean }) => {
-      const opened = await open(name);
+      // As esc env get: the value is checked, not opened (provider outputs are [unknown]).
+      const opened = usable(await check(name, opts.showSecrets ?? false));
       const selected = path === undefined ? opened.exported : select(opened, path);
       const source = opened.sources.get(name);
       const definition = source ? definitionOf(opts.showSecrets ? source.text : redactDefinition(source.text), path) : '(the definition is in Pulumi Cloud: esc env get shows it)\n';
@@ -230,11 +237,11 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
     });
   env
     .command('check')
-    .description('evaluate an environment and print its diagnostics; exit 1 when any is an error')
+    .description('check an environment without opening its providers (no credentials or network needed) and print its diagnostics; exit 1 when any is an error')
     .addHelpText('after', `\nExamples:\n  $ esc-kube env check aws-sandbox\n  $ esc-kube env check eks-sandbox --env-dir examples\n`)
     .argument('<env>', 'environment name')
     .action(async (name: string) => {
-      const opened = (await openInCloud(name)) ?? (await openEnvironment(name, context()));
+      const opened = await check(name);
       const errors = opened.diagnostics.filter((d) => d.severity === 'error').length;
       const warnings = opened.diagnostics.length - errors;
       if (opened.diagnostics.length > 0) deps.stderr.write(renderDiagnostics(opened.diagnostics, opened.lookup) + '\n');

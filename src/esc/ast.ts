@@ -4,6 +4,8 @@
 
 import { errorDiag, warningDiag, type Diagnostic, type SourceRange } from './diagnostics.js';
 import type { ArrayNode, ObjectNode, StringNode, SyntaxNode } from './syntax.js';
+import { nearest, nonExistentFieldMessage } from './spell.js';
+import { suggest } from './suggest.js';
 
 /** A property name accessor (`.name`, or the root name). */
 export interface NameAccessor {
@@ -61,7 +63,7 @@ export type BuiltinExpr = ExprBase & { name: string } & (
     | { kind: 'validate'; schema?: Expr; value?: Expr }
   );
 
-/** An entry of `imports:`. */
+/** An entry of `imports:` that names an environment (entries without a name are only diagnostics). */
 export interface ImportDecl {
   name: string;
   merge: boolean;
@@ -72,91 +74,126 @@ export interface ImportDecl {
 export interface EnvironmentDecl {
   description?: string;
   imports: ImportDecl[];
+  /** How many entries `imports:` has, those that name no environment included (they still make the document non-empty). */
+  importCount: number;
   /** The entries of `values:` in document order (duplicates kept; the evaluator reports them). */
   values: ObjectProperty[];
   /** The `values:` node, when present. */
   valuesNode?: SyntaxNode;
 }
 
-/** Parses a decoded document into an environment declaration. Returns no declaration when its shape is unusable. */
-export function parseEnvironment(doc: SyntaxNode | undefined, env: string): { decl?: EnvironmentDecl; diagnostics: Diagnostic[] } {
+/** The fields of the environment document, in the order of upstream's EnvironmentDecl struct. */
+const ENVIRONMENT_FIELDS = ['description', 'imports', 'values'] as const;
+
+/**
+ * Parses a decoded document into an environment declaration, as pulumi/esc's ParseEnvironment does
+ * (ast/environment.go, parseRecord): keys match the fields case-insensitively, a repeated key is a
+ * warning and the last one wins (the diagnostics of every occurrence are kept), an unknown key is a
+ * warning that lists the fields, and a field of the wrong shape is an error that leaves the field
+ * empty. The declaration is always returned, so that evaluation can go on after structural errors.
+ */
+export function parseEnvironment(doc: SyntaxNode | undefined, env: string): { decl: EnvironmentDecl; diagnostics: Diagnostic[] } {
   const diags: Diagnostic[] = [];
   const err = (node: SyntaxNode, summary: string) => diags.push(errorDiag('syntax', summary, env, node.range, node.path));
-  if (doc === undefined || doc.kind === 'null') return { decl: { imports: [], values: [] }, diagnostics: diags };
+  const decl: EnvironmentDecl = { imports: [], importCount: 0, values: [] };
+  // An empty file decodes to an empty object (upstream's DecodeYAMLBytes); so does a document of comments here.
+  if (doc === undefined) return { decl, diagnostics: diags };
   if (doc.kind !== 'object') {
-    err(doc, 'an environment definition must be an object with "imports" and "values" keys');
-    return { diagnostics: diags };
+    err(doc, 'environment must be an object');
+    return { decl, diagnostics: diags };
   }
-  // Top-level keys are matched case-insensitively, as pulumi/esc does; a repeated key is a warning and the last wins.
-  const seen = new Map<string, SyntaxNode>();
+  const seen = new Set<string>();
   for (const { key, value } of doc.entries) {
-    const k = key.value.toLowerCase();
-    if (seen.has(k)) diags.push(warningDiag('duplicate-key', `duplicate key ${JSON.stringify(key.value)}`, env, key.range, key.path));
-    seen.set(k, value);
-  }
-  let fatal = false;
-  const decl: EnvironmentDecl = { imports: [], values: [] };
-
-  const description = seen.get('description');
-  if (description && description.kind === 'string') decl.description = description.value;
-  else if (description && description.kind !== 'null') err(description, 'description must be a string');
-
-  const imports = seen.get('imports');
-  if (imports && imports.kind !== 'null') {
-    if (imports.kind !== 'array') {
-      err(imports, 'imports must be a list');
-      fatal = true;
-    } else {
-      decl.imports = parseImports(imports, env, diags);
-    }
-  }
-
-  const values = seen.get('values');
-  if (values && values.kind !== 'null') {
-    decl.valuesNode = values;
-    if (values.kind !== 'object') {
-      err(values, 'values must be an object');
-      fatal = true;
-    } else {
-      for (const { key } of values.entries) {
-        if (isBuiltinName(key.value)) {
-          err(key, `builtin function call ${JSON.stringify(key.value)} not allowed at the top level`);
-          fatal = true;
-        }
+    if (seen.has(key.value)) diags.push(warningDiag('duplicate-key', `duplicate key ${JSON.stringify(key.value)}`, env, key.range, key.path));
+    seen.add(key.value);
+    const field = ENVIRONMENT_FIELDS.find((f) => f === key.value.toLowerCase());
+    switch (field) {
+      case 'description': {
+        const x = parseExpr(value, env, diags);
+        delete decl.description;
+        if (x.kind === 'string') decl.description = x.value;
+        else err(value, 'description must be a string');
+        break;
       }
-      if (!fatal) decl.values = parseObjectEntries(values, env, diags);
+      case 'imports':
+        decl.imports = [];
+        decl.importCount = 0;
+        if (value.kind !== 'array') err(value, 'imports must be a list');
+        else {
+          decl.imports = parseImports(value, env, diags, err);
+          decl.importCount = value.elements.length;
+        }
+        break;
+      case 'values':
+        decl.valuesNode = value;
+        decl.values = [];
+        if (value.kind !== 'object') err(value, 'values must be an object');
+        else decl.values = parseValues(value, env, diags, err);
+        break;
+      default: {
+        // Upstream's text first and whole; our did-you-mean after it.
+        const hint = nearest(key.value, ENVIRONMENT_FIELDS) ?? suggest(key.value, ENVIRONMENT_FIELDS);
+        const summary = nonExistentFieldMessage('environment', key.value, ENVIRONMENT_FIELDS) + (hint ? `; did you mean ${JSON.stringify(hint)}?` : '');
+        diags.push(warningDiag('syntax', summary, env, key.range, key.path));
+      }
     }
   }
-  return fatal ? { diagnostics: diags } : { decl, diagnostics: diags };
+  return { decl, diagnostics: diags };
 }
 
-function parseImports(list: ArrayNode, env: string, diags: Diagnostic[]): ImportDecl[] {
+/**
+ * The entries of `imports:` (ArrayDecl and ImportDecl.parse): a string names an environment; an object
+ * of one key names it and holds options. Options that are not an object are an error and the import
+ * still happens, merged; a `merge` that is not a boolean literal is an error and the import happens
+ * unmerged (upstream keeps the zero BooleanExpr). Unknown options are ignored without a word, as
+ * upstream parses them with noMatchWarning false; a repeated option is a warning and the last wins.
+ */
+function parseImports(list: ArrayNode, env: string, diags: Diagnostic[], err: (node: SyntaxNode, summary: string) => void): ImportDecl[] {
   const out: ImportDecl[] = [];
   for (const el of list.elements) {
     if (el.kind === 'string') {
       out.push({ name: el.value, merge: true, node: el });
     } else if (el.kind === 'object') {
       if (el.entries.length !== 1) {
-        diags.push(errorDiag('syntax', 'import must have a single key', env, el.range, el.path));
+        err(el, 'import must have a single key');
         continue;
       }
       const [{ key, value }] = el.entries as [{ key: StringNode; value: SyntaxNode }];
       let merge = true;
-      if (value.kind === 'object') {
+      if (value.kind !== 'object') {
+        err(value, 'import must be an object');
+      } else {
+        const seen = new Set<string>();
         for (const meta of value.entries) {
+          if (seen.has(meta.key.value)) diags.push(warningDiag('duplicate-key', `duplicate key ${JSON.stringify(meta.key.value)}`, env, meta.key.range, meta.key.path));
+          seen.add(meta.key.value);
           if (meta.key.value.toLowerCase() !== 'merge') continue;
-          if (meta.value.kind === 'boolean') merge = meta.value.value;
-          else diags.push(errorDiag('syntax', 'merge must be a boolean value', env, meta.value.range, meta.value.path));
+          const x = parseExpr(meta.value, env, diags);
+          if (x.kind === 'boolean') {
+            merge = x.value;
+          } else {
+            err(meta.value, 'merge must be a boolean value');
+            merge = false;
+          }
         }
-      } else if (value.kind !== 'null') {
-        diags.push(errorDiag('syntax', 'import must be an object', env, value.range, value.path));
       }
       out.push({ name: key.value, merge, node: key });
     } else {
-      diags.push(errorDiag('syntax', 'import must be a string or an object', env, el.range, el.path));
+      err(el, 'import must be a string or an object');
     }
   }
   return out;
+}
+
+/**
+ * The entries of `values:` (MapDecl.parse): keys are taken literally (no interpolation at the top
+ * level), and a key that starts with `fn::` is an error but its entry is kept.
+ */
+function parseValues(node: ObjectNode, env: string, diags: Diagnostic[], err: (node: SyntaxNode, summary: string) => void): ObjectProperty[] {
+  return node.entries.map(({ key, value }) => {
+    if (key.value.startsWith('fn::')) err(key, `builtin function call ${JSON.stringify(key.value)} not allowed at the top level`);
+    return { key: key.value, keyNode: key, value: parseExpr(value, env, diags) };
+  });
 }
 
 const BUILTINS = new Set([

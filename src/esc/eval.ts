@@ -6,13 +6,14 @@
 
 import type { Accessor, BuiltinExpr, EnvironmentDecl, Expr as AstExpr, ImportDecl } from './ast.js';
 import { parseEnvironment } from './ast.js';
-import { errorDiag, warningDiag, type Diagnostic, type DiagnosticCode, type SourceRange } from './diagnostics.js';
+import { errorDiag, hasErrors, warningDiag, type Diagnostic, type DiagnosticCode, type SourceRange } from './diagnostics.js';
 import { compareGoStrings, crc32, decodeGoBase64, encodeBase64 } from './go-compat.js';
 import { decodeGoJson, marshalGoJson } from './json.js';
-import { validateValue, type Schema } from './schema.js';
+import { ALWAYS, compileSchema, itemSchema, JSON_SCHEMA_SCHEMA, propertySchema, schema, SchemaError, validateValue, type JsonSchema, type Schema } from './schema.js';
+import { nearest } from './spell.js';
 import { decodeYaml, joinPath, type SyntaxNode } from './syntax.js';
-import { copyValue, exportedFromPlain, exportedToPlain, NumberValue, Value, valueFromExported, type Definition, type Exported } from './value.js';
-import { suggest } from './suggest.js';
+import { copyValue, exportedFromPlain, NumberValue, Value, valueFromExported, type Definition, type Exported } from './value.js';
+import { MAX_SUGGESTION_CANDIDATES, suggest } from './suggest.js';
 import { BUDGET_EXCEEDED, EvaluationBudget, MAIN_STACK_DEPTH, MAX_SUGGESTIONS, measureValue, tooDeep } from './limits.js';
 
 /** What a provider is told about the environment that opens it. */
@@ -28,7 +29,12 @@ export interface ProviderContext {
 /** An environment provider, opened by `fn::open::<name>`. */
 export interface Provider {
   /** Optional JSON Schema for the inputs; failures are reported at the offending input. */
-  readonly inputSchema?: Schema;
+  readonly inputSchema?: JsonSchema;
+  /**
+   * Optional JSON Schema for what `open` returns. In check mode `fn::open` is this typed unknown, and
+   * property accesses are checked against it; a failed open is also unknown of this type.
+   */
+  readonly outputSchema?: JsonSchema;
   open(inputs: Exported, ctx: ProviderContext): Promise<Exported>;
 }
 
@@ -77,6 +83,14 @@ export interface EvaluateOptions {
   maxDepth?: number;
   /** Stop at once with {@link NeedsDeeperStack} instead of a diagnostic when evaluation nests deeper (to start over on a larger stack). */
   throwWhenTooDeep?: boolean;
+  /**
+   * `check` evaluates as upstream's CheckEnvironment: no provider or rotator is invoked (each `fn::open`
+   * is an unknown value typed by the provider's output schema) and ciphertexts are not decrypted
+   * unless `showSecrets`. The default is `open`.
+   */
+  mode?: 'open' | 'check';
+  /** In check mode, decrypt ciphertexts all the same (env get --show-secrets). */
+  showSecrets?: boolean;
 }
 
 /** Thrown (with `throwWhenTooDeep`) when evaluation nests deeper than `maxDepth`. */
@@ -110,9 +124,12 @@ export async function evaluateEnvironment(opts: EvaluateOptions): Promise<Evalua
     maxDepth: opts.maxDepth ?? MAIN_STACK_DEPTH,
     throwWhenTooDeep: opts.throwWhenTooDeep ?? false,
     suggestions: 0,
+    check: opts.mode === 'check',
+    decrypt: opts.mode !== 'check' || (opts.showSecrets ?? false),
   };
-  const decl = loadDecl(opts.name, opts.source, shared);
-  if (!decl || (decl.values.length === 0 && decl.imports.length === 0)) {
+  // The root is evaluated despite document errors, as upstream's callers do, so that all its mistakes show.
+  const { decl } = loadDecl(opts.name, opts.source, shared);
+  if (!decl || (decl.values.length === 0 && decl.importCount === 0)) {
     return { value: undefined, diagnostics: shared.diags, sources: shared.sources };
   }
   const ctx = new EvalContext(opts.name, decl, opts.source.decrypter, shared);
@@ -120,13 +137,17 @@ export async function evaluateEnvironment(opts: EvaluateOptions): Promise<Evalua
   return { value, diagnostics: shared.diags, sources: shared.sources };
 }
 
-function loadDecl(name: string, source: EnvironmentSource, shared: Shared): EnvironmentDecl | undefined {
+/**
+ * Decodes and parses a definition (upstream's LoadYAMLBytes). A YAML error leaves nothing to evaluate;
+ * a document error still gives a declaration, and `clean` says whether loading found no error.
+ */
+function loadDecl(name: string, source: EnvironmentSource, shared: Shared): { decl?: EnvironmentDecl; clean: boolean } {
   const doc = decodeYaml(source.text, name, source.file);
   shared.diags.push(...doc.diagnostics);
-  if (doc.diagnostics.some((d) => d.severity === 'error')) return undefined;
+  if (hasErrors(doc.diagnostics)) return { clean: false };
   const parsed = parseEnvironment(doc.node, name);
   shared.diags.push(...parsed.diagnostics);
-  return parsed.decl;
+  return { decl: parsed.decl, clean: !hasErrors(parsed.diagnostics) };
 }
 
 interface Shared {
@@ -146,6 +167,10 @@ interface Shared {
   throwWhenTooDeep: boolean;
   /** How many "did you mean" searches have been made. */
   suggestions: number;
+  /** Check mode: providers are not invoked. */
+  check: boolean;
+  /** Whether ciphertexts are decrypted. */
+  decrypt: boolean;
 }
 
 type ExprRepr =
@@ -170,9 +195,9 @@ class Expr {
   ) {}
 }
 
-const STRING: Schema = { type: 'string' };
-const STRING_ARRAY: Schema = { type: 'array', items: STRING };
-const ARRAY_OF_ARRAYS: Schema = { type: 'array', items: { type: 'array' } };
+const STRING = schema({ type: 'string' });
+const STRING_ARRAY = schema({ type: 'array', items: { type: 'string' } });
+const ARRAY_OF_ARRAYS = schema({ type: 'array', items: { type: 'array' } });
 
 class EvalContext {
   private base: Value | undefined;
@@ -250,8 +275,9 @@ class EvalContext {
         return;
       }
       this.shared.sources.set(name, source);
-      const decl = loadDecl(name, source, this.shared);
-      if (!decl) return;
+      // An import with load errors is not imported at all (evaluateImport: diags.HasErrors()).
+      const { decl, clean } = loadDecl(name, source, this.shared);
+      if (!decl || !clean) return;
       value = await new EvalContext(name, decl, source.decrypter, this.shared).evaluate();
     }
     if (!value) return;
@@ -481,7 +507,7 @@ class EvalContext {
     let rest = accessors;
     while (rest.length > 0) {
       const accessor = rest[0]!;
-      if (receiver.unknown) return Value.unknown(x.def, receiver.secret);
+      if (receiver.unknown) return this.evaluateUnknownAccess(x, receiver, rest);
       const r = receiver.repr;
       if (Array.isArray(r)) {
         const i = this.arrayIndex(x, accessor, r.length);
@@ -506,8 +532,49 @@ class EvalContext {
     return receiver;
   }
 
+  /**
+   * Accessors on an unknown value (evaluateUnknownAccess): each step follows the value's schema. Unlike
+   * upstream, which silently types a property that a closed object schema lacks as "never", esc-kube
+   * reports it as an unknown property, so that `${aws.creds.keyId}` is caught before any login.
+   */
+  private evaluateUnknownAccess(x: Expr, receiver: Value, accessors: Accessor[]): Value {
+    let s = receiver.schema ?? ALWAYS;
+    const secret = receiver.secret;
+    for (const accessor of accessors) {
+      if (!s.always) {
+        if (s.type === 'array') {
+          const i = this.arrayIndex(x, accessor, s.items?.never ? (s.prefixItems?.length ?? 0) : -1);
+          if (i === undefined) return Value.unknown(x.def);
+          s = itemSchema(s, i);
+        } else if (s.type === 'object') {
+          const key = this.objectKey(x, accessor);
+          if (key === undefined) return Value.unknown(x.def);
+          const next = propertySchema(s, key);
+          if (next.never && !s.anyOf && !s.oneOf) {
+            this.unknownProperty(x, accessor, key, Object.keys(s.properties ?? {}));
+            return Value.unknown(x.def);
+          }
+          s = next;
+        } else {
+          this.report('reference', 'receiver must be an array or an object', accessorAt(x, accessor));
+          return Value.unknown(x.def);
+        }
+      }
+    }
+    const v = Value.unknown(x.def, secret || s.secret === true);
+    if (!s.always) v.schema = s;
+    return v;
+  }
+
   private unknownProperty(x: Expr, accessor: Accessor, key: string, candidates: string[]): void {
-    const hint = this.shared.suggestions++ < MAX_SUGGESTIONS ? suggest(key, candidates) : undefined;
+    // Upstream's spell.Nearest first (over candidates in document order: upstream's Go map order is
+    // random, so its pick among equally near names is too); then esc-kube's own suggestion, which also
+    // knows transpositions and camelCase suffixes (keyId -> accessKeyId). Both look at a bounded number.
+    let hint: string | undefined;
+    if (this.shared.suggestions++ < MAX_SUGGESTIONS) {
+      const some = candidates.slice(0, MAX_SUGGESTION_CANDIDATES);
+      hint = nearest(key, some) ?? suggest(key, some);
+    }
     this.report('reference', `unknown property ${JSON.stringify(key)}${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`, accessorAt(x, accessor));
   }
 
@@ -520,7 +587,7 @@ class EvalContext {
       this.report('reference', 'array indices must not be negative', accessorAt(x, accessor));
       return undefined;
     }
-    if (accessor.index >= length) {
+    if (length >= 0 && accessor.index >= length) {
       this.report('reference', `array index ${accessor.index} out-of-bounds for array of length ${length}`, accessorAt(x, accessor));
       return undefined;
     }
@@ -534,11 +601,36 @@ class EvalContext {
     return undefined;
   }
 
-  private async evaluateTyped(x: Expr | undefined, schema: Schema): Promise<{ value: Value; ok: boolean }> {
+  /**
+   * Evaluates an expression and validates it against a schema (evaluateTypedExpr). With
+   * `explainUnknownProperties` (provider inputs), a property that the schema rejects outright is
+   * reported as unknown, with a did-you-mean.
+   */
+  private async evaluateTyped(x: Expr | undefined, accept: Schema, explainUnknownProperties = false): Promise<{ value: Value; ok: boolean }> {
     if (!x) return { value: Value.unknown(this.def(undefined, '')), ok: false };
     const value = await this.evaluateExpr(x);
-    const ok = validateValue(value, schema, (v, message) => this.report('type', message, v.def, v.def.env));
+    const ok = validateValue(value, accept, (v, message) => this.report('type', message, v.def, v.def.env), {
+      ...(explainUnknownProperties
+        ? {
+            explainUnknownProperties: (v: Value, key: string, known: string[]) => {
+              const hint = nearest(key, known) ?? suggest(key, known);
+              this.report('type', `unknown property ${JSON.stringify(key)}${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`, v.def, v.def.env);
+            },
+          }
+        : {}),
+    });
     return { value, ok };
+  }
+
+  /** A provider's schema, compiled; a schema that does not compile is an internal error at the call. */
+  private providerSchema(x: Expr, json: JsonSchema | undefined, what: string): Schema | undefined {
+    if (json === undefined) return undefined;
+    try {
+      return compileSchema(json);
+    } catch (e) {
+      this.report('internal', `internal error: invalid ${what} (${(e as Error).message})`, x.def);
+      return undefined;
+    }
   }
 
   private providerContext(): ProviderContext {
@@ -554,12 +646,21 @@ class EvalContext {
     const unknown = () => Value.unknown(x.def);
     switch (fn.kind) {
       case 'open': {
+        // evaluateBuiltinOpen: the result is unknown, typed by the provider's output schema, whenever
+        // the provider is not invoked (check mode, bad or unknown inputs) or fails.
         if (fn.provider === undefined) return unknown();
         const provider = this.shared.providers.provider(fn.provider);
         if (!provider) this.report('provider', `unknown provider ${JSON.stringify(fn.provider)}`, x.def);
-        const { value: inputs, ok } = await this.evaluateTyped(args.get('inputs'), provider?.inputSchema ?? true);
-        if (!provider || !ok || inputs.containsUnknowns()) return unknown();
-        return this.callProvider(x, () => provider.open(inputs.export(), this.providerContext()));
+        const inputSchema = provider ? this.providerSchema(x, provider.inputSchema, 'input schema') : undefined;
+        const outputSchema = provider ? this.providerSchema(x, provider.outputSchema, 'schema') : undefined;
+        const typedUnknown = () => {
+          const v = Value.unknown(x.def, x.secret || outputSchema?.secret === true);
+          if (outputSchema && !outputSchema.always) v.schema = outputSchema;
+          return v;
+        };
+        const { value: inputs, ok } = await this.evaluateTyped(args.get('inputs'), inputSchema ?? ALWAYS, true);
+        if (!provider || !ok || inputs.containsUnknowns() || this.shared.check) return typedUnknown();
+        return this.callProvider(x, () => provider.open(inputs.export(), this.providerContext()), typedUnknown);
       }
       case 'rotate': {
         if (fn.provider === undefined) return unknown();
@@ -567,7 +668,7 @@ class EvalContext {
         if (!rotator) this.report('provider', `unknown rotator ${JSON.stringify(fn.provider)}`, x.def);
         const inputs = await this.evaluateExpr(args.get('inputs')!);
         const state = await this.evaluateExpr(args.get('state')!);
-        if (!rotator || inputs.containsUnknowns() || state.containsUnknowns()) return unknown();
+        if (!rotator || inputs.containsUnknowns() || state.containsUnknowns() || this.shared.check) return unknown();
         return this.callProvider(x, () => rotator.open(inputs.export(), state.export(), this.providerContext()));
       }
       case 'secret': {
@@ -621,20 +722,24 @@ class EvalContext {
         return v;
       }
       case 'validate': {
+        // evaluateBuiltinValidate: the schema is first checked against the JSON Schema schema; the value
+        // passes through whatever the outcome.
         const schemaX = args.get('schema');
         const valueX = args.get('value');
         if (!schemaX || !valueX) return unknown();
-        const schema = await this.evaluateExpr(schemaX);
-        const value = await this.evaluateExpr(valueX);
-        if (!schema.containsUnknowns()) {
-          const plainSchema = exportedToPlain(schema.export());
-          if (typeof plainSchema !== 'boolean' && (plainSchema === null || typeof plainSchema !== 'object' || Array.isArray(plainSchema))) {
-            this.report('type', 'a schema must be an object or a boolean', schema.def);
-          } else {
-            validateValue(value, plainSchema as Schema, (bad, message) => this.report('type', message, bad.def, bad.def.env));
-          }
+        const passThrough = (value: Value) => (this.affordCopy(x, value) ? copyValue(value) : unknown());
+        const { value: schemaValue, ok } = await this.evaluateTyped(schemaX, JSON_SCHEMA_SCHEMA);
+        if (schemaValue.containsUnknowns() || !ok) return passThrough(await this.evaluateExpr(valueX));
+        let accept: Schema;
+        try {
+          accept = compileSchema(schemaJson(schemaValue.export()) as JsonSchema);
+        } catch (e) {
+          if (!(e instanceof SchemaError)) throw e;
+          this.report('type', `invalid schema: ${e.message}`, schemaX.def);
+          return passThrough(await this.evaluateExpr(valueX));
         }
-        return this.affordCopy(x, value) ? copyValue(value) : unknown();
+        const { value } = await this.evaluateTyped(valueX, accept);
+        return passThrough(value);
       }
       case 'toJSON': {
         const value = await this.evaluateExpr(args.get('arg')!);
@@ -690,13 +795,13 @@ class EvalContext {
     return v;
   }
 
-  private async callProvider(x: Expr, open: () => Promise<Exported>): Promise<Value> {
+  private async callProvider(x: Expr, open: () => Promise<Exported>, failed: () => Value = () => Value.unknown(x.def)): Promise<Value> {
     try {
       const v = valueFromExported(await open(), x.def, x.secret);
       return this.affordCopy(x, v) ? v : Value.unknown(x.def);
     } catch (e) {
       this.report('provider', e instanceof Error ? e.message : String(e), x.def);
-      return Value.unknown(x.def);
+      return failed();
     }
   }
 
@@ -709,6 +814,7 @@ class EvalContext {
       this.report('builtin', `invalid ciphertext: ${(e as Error).message}`, x.def);
       return v;
     }
+    if (!this.shared.decrypt) return v;
     if (!this.decrypter) {
       this.report(
         'builtin',
@@ -743,3 +849,15 @@ function accessorAt(x: Expr, accessor: Accessor): { range?: SourceRange; path: s
 }
 
 
+
+/** The JSON form of an exported schema value, numbers kept as ESC number text (json.Number). */
+function schemaJson(e: Exported): unknown {
+  const r = e.value;
+  if (Array.isArray(r)) return r.map(schemaJson);
+  if (r !== null && typeof r === 'object' && !(r instanceof NumberValue)) {
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(r)) Object.defineProperty(o, k, { value: schemaJson(r[k]!), enumerable: true, writable: true, configurable: true });
+    return o;
+  }
+  return r;
+}

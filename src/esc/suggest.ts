@@ -59,5 +59,24 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
       bestDistance = d;
     }
   }
+  return best ?? camelSuffix(name, candidates);
+}
+
+/**
+ * The shortest candidate whose last camelCase words are the name (`keyId` -> `accessKeyId`): a
+ * common slip when a provider's outputs are guessed from another tool's names.
+ */
+function camelSuffix(name: string, candidates: Iterable<string>): string | undefined {
+  if (name.length < 2 || name.length > MAX_SUGGESTED_NAME) return undefined;
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let looked = 0;
+  for (const c of candidates) {
+    if (++looked > MAX_SUGGESTION_CANDIDATES) break;
+    if (c.length <= name.length || !c.toLowerCase().endsWith(lower)) continue;
+    const boundary = c[c.length - name.length]!;
+    if (boundary !== boundary.toUpperCase() || boundary === boundary.toLowerCase()) continue;
+    if (best === undefined || c.length < best.length) best = c;
+  }
   return best;
 }

@@ -145,7 +145,8 @@ export function decodeYaml(source: string, env: string, file?: string): DecodedD
   };
   const convertNode = (n: YamlNode, path: string, start: number, end: number, range: SourceRange): SyntaxNode | undefined => {
     if (isAlias(n)) {
-      diagnostics.push(errorDiag('yaml', 'YAML aliases (*name) are not supported; repeat the value or use a ${} reference', env, range, path));
+      // Upstream's text (syntax/encoding/yaml.go) first, then how to do without.
+      diagnostics.push(errorDiag('yaml', 'alias nodes are not supported; repeat the value or use a ${} reference', env, range, path));
       return undefined;
     }
     if (n.tag && !KNOWN_TAGS.has(n.tag)) {
@@ -179,10 +180,6 @@ export function decodeYaml(source: string, env: string, file?: string): DecodedD
         const quoted = k.type !== 'PLAIN' || k.tag === STR_TAG;
         if (!quoted && resolvePlain(keyText, keyRange, path).kind !== 'string') {
           diagnostics.push(errorDiag('yaml', 'mapping keys must be strings', env, keyRange, path));
-          continue;
-        }
-        if (!quoted && keyText === '<<') {
-          diagnostics.push(errorDiag('yaml', 'YAML merge keys (<<) are not supported', env, keyRange, path));
           continue;
         }
         const childPath = joinPath(path, keyText);

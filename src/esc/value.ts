@@ -4,6 +4,7 @@
 // (pulumi/esc behaves this way; see the up-omnibus conformance case).
 
 import type { SourceRange } from './diagnostics.js';
+import type { Schema } from './schema.js';
 import { compareGoStrings, formatGoFloat, goQuote, sortedGoKeys } from './go-compat.js';
 
 /** A number as ESC keeps it: the text it prints, and the JavaScript value. */
@@ -35,6 +36,8 @@ export class Value {
   unknown = false;
   /** Set by fn::final: overriding this value is ignored with a warning. */
   final = false;
+  /** What an unknown value is known to be (a provider's output schema in check mode); unset means anything. */
+  schema: Schema | undefined;
   private mergedKeys: string[] | undefined;
   private exported: Exported | undefined;
 
@@ -188,6 +191,7 @@ export function copyValue(v: Value | undefined, memo = new Map<Value, Value>()):
   c.secret = v.secret;
   c.unknown = v.unknown;
   c.final = v.final;
+  c.schema = v.schema;
   return c;
 }
 

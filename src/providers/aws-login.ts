@@ -5,7 +5,7 @@ import { parseGoDuration } from '../aws/duration.js';
 import { decodeJwtClaims, identityDigest, type JwtClaims, type OidcIdentity } from '../aws/jwt.js';
 import type { Provider } from '../esc/eval.js';
 import type { LoginConfig } from '../login/oidc-login.js';
-import type { Schema } from '../esc/schema.js';
+import type { JsonSchema } from '../esc/schema.js';
 import { exportedToPlain, secretPaths, type Exported } from '../esc/value.js';
 import { quoteValue } from '../errors.js';
 
@@ -80,7 +80,7 @@ export interface AwsLoginDeps {
 const stringProp = { type: 'string' };
 
 /** The inputs Pulumi ESC's aws-login takes, plus esc-kube's token-source extensions under `oidc`. */
-export const AWS_LOGIN_INPUT_SCHEMA: Schema = {
+export const AWS_LOGIN_INPUT_SCHEMA: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -113,6 +113,17 @@ export const AWS_LOGIN_INPUT_SCHEMA: Schema = {
   },
 };
 
+/** What aws-login returns (Pulumi ESC's outputs): the secret key and the session token are secret. */
+export const AWS_LOGIN_OUTPUT_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    accessKeyId: stringProp,
+    secretAccessKey: { type: 'string', secret: true },
+    sessionToken: { type: 'string', secret: true },
+  },
+  required: ['accessKeyId', 'secretAccessKey'],
+};
+
 interface OidcInputs {
   roleArn: string;
   sessionName: string;
@@ -137,6 +148,7 @@ export function staticCredentials(keys: Record<string, string>): Exported {
 export function awsLoginProvider(deps: AwsLoginDeps): Provider {
   return {
     inputSchema: AWS_LOGIN_INPUT_SCHEMA,
+    outputSchema: AWS_LOGIN_OUTPUT_SCHEMA,
     open: async (inputs) => {
       const plain = exportedToPlain(inputs) as { static?: Record<string, string>; oidc?: OidcInputs };
       if (!!plain.static === !!plain.oidc) throw new Error('aws-login needs exactly one of "static" or "oidc"');

@@ -3,12 +3,12 @@
 // self-managed backend. `backend: file://...` is an esc-kube extension.
 
 import type { Provider } from '../esc/eval.js';
-import type { Schema } from '../esc/schema.js';
+import type { JsonSchema } from '../esc/schema.js';
 import { exportedToPlain, type Exported } from '../esc/value.js';
 import { backendDir, readStackOutputs, resolveBackendUrl, type StateFs } from '../pulumi/state.js';
 
 /** Pulumi ESC's input schema for pulumi-stacks (../shared/pulumi-state/esc-pulumi-stacks-schema.json), plus `backend`. */
-export const PULUMI_STACKS_INPUT_SCHEMA: Schema = {
+export const PULUMI_STACKS_INPUT_SCHEMA: JsonSchema = {
   type: 'object',
   required: ['stacks'],
   additionalProperties: false,
@@ -26,11 +26,15 @@ export const PULUMI_STACKS_INPUT_SCHEMA: Schema = {
   },
 };
 
+/** What pulumi-stacks returns: an object of the stacks' outputs, whose names and shapes only the stacks know. */
+export const PULUMI_STACKS_OUTPUT_SCHEMA: JsonSchema = { type: 'object', additionalProperties: true };
+
 /** Creates the provider; PBKDF2 keys are derived once per provider (that is, per esc-kube call). */
 export function pulumiStacksProvider(deps: { fs: StateFs; environ: Readonly<Record<string, string | undefined>>; homedir: string }): Provider {
   const keyCache = new Map<string, Promise<Buffer>>();
   return {
     inputSchema: PULUMI_STACKS_INPUT_SCHEMA,
+    outputSchema: PULUMI_STACKS_OUTPUT_SCHEMA,
     open: async (inputs) => {
       const plain = exportedToPlain(inputs) as { stacks: Record<string, { stack: string }>; backend?: string };
       const url = await resolveBackendUrl(plain.backend, deps);

@@ -26,6 +26,10 @@ export interface OpenEnvironmentDeps {
   maxDepth?: number;
   /** A deeper environment is not evaluated here at all: "needs-deep-stack" is thrown at once. */
   handOnWhenTooDeep?: boolean;
+  /** `check` evaluates without invoking any provider, as upstream's CheckEnvironment (env check, env get). */
+  mode?: 'open' | 'check';
+  /** In check mode, decrypt ciphertexts all the same. */
+  showSecrets?: boolean;
 }
 
 /** An evaluated environment. */
@@ -57,6 +61,8 @@ export async function openEnvironment(name: string, deps: OpenEnvironmentDeps): 
       context: deps.context,
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.maxDepth ? { maxDepth: deps.maxDepth } : {}),
+      ...(deps.mode ? { mode: deps.mode } : {}),
+      ...(deps.showSecrets ? { showSecrets: true } : {}),
     });
   } catch (e) {
     if (e instanceof NeedsDeeperStack) throw handOn();

@@ -13,6 +13,8 @@ interface CaseJson {
   root: string;
   context?: Record<string, unknown>;
   providers?: string[];
+  /** An esc-kube extension for test/fixtures: `check` evaluates as upstream's CheckEnvironment. */
+  mode?: 'open' | 'check';
 }
 
 interface ExpectedJson {
@@ -21,7 +23,8 @@ interface ExpectedJson {
   error: string | null;
   errorClass: string | null;
   warnings: string[];
-  diagnostics: { severity: string; summary: string; env: string }[];
+  /** `line` and `column` (1-based, of the diagnostic's start) are an esc-kube extension: compared when given. */
+  diagnostics: { severity: string; summary: string; env: string; line?: number; column?: number }[];
   projection?: Record<string, Record<string, { value: string; secret: boolean }>>;
 }
 
@@ -58,6 +61,7 @@ export async function runCase(dir: string): Promise<CaseResult> {
     loader,
     providers: fakeRegistry(providers),
     context: c.context ?? { pulumi: { user: { id: 'USER_123' } } },
+    ...(c.mode ? { mode: c.mode } : {}),
   });
   const exported = result.value?.export();
   const values = exported ? exportedToPlain(exported) : null;
@@ -82,6 +86,13 @@ export async function runCase(dir: string): Promise<CaseResult> {
   const want = expected.diagnostics.map((d) => key(d, yamlCase && d.summary.startsWith('yaml: ')));
   for (const d of multisetDiff(want, got)) differences.push(`diagnostics: missing ${d}`);
   for (const d of multisetDiff(got, want)) differences.push(`diagnostics: unexpected ${d}`);
+  // Positions, where the case pins them: every pinned diagnostic must have a match at that place.
+  for (const want of expected.diagnostics.filter((d) => d.line !== undefined)) {
+    const at = result.diagnostics.find(
+      (d) => d.severity === want.severity && d.summary === want.summary && d.range?.start.line === want.line && (want.column === undefined || d.range?.start.column === want.column),
+    );
+    if (!at) differences.push(`diagnostics: ${JSON.stringify(want.summary)} not at ${want.line}:${want.column ?? '*'}`);
+  }
   if (expected.errorClass && !result.diagnostics.some((d) => d.severity === 'error' && d.code === expected.errorClass)) {
     differences.push(`errorClass: no error of class ${expected.errorClass}`);
   }

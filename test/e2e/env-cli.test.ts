@@ -5,6 +5,8 @@
 import { existsSync, mkdirSync, readdirSync, symlinkSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { afterAll, beforeAll } from 'vitest';
 import { cleanEnv, named, requireTools, runCommand, runEscKube, startEscKube, startMoto, STACK_TRACE, tempDir, BIN, type Moto } from './helpers.js';
@@ -22,7 +24,7 @@ describe('bad inputs', () => {
     ['reference cycle', { 'bad.yaml': 'values:\n  a: ${b}\n  b: x-${a}\n' }, /bad\.yaml:2:6: cyclic reference to a/],
     ['unknown property', { 'bad.yaml': 'values:\n  aws: {region: us-east-1}\n  r: ${aws.regoin}\n' }, /bad\.yaml:3:12: unknown property "regoin"; did you mean "region"\?/],
     ['wrong builtin argument', { 'bad.yaml': 'values:\n  j: { fn::join: [",", "abc"] }\n' }, /bad\.yaml:2:24: expected array, got string/],
-    ['alias node', { 'bad.yaml': 'values:\n  a: &x 1\n  b: *x\n' }, /bad\.yaml:3:6: YAML aliases \(\*name\) are not supported/],
+    ['alias node', { 'bad.yaml': 'values:\n  a: &x 1\n  b: *x\n' }, /bad\.yaml:3:6: alias nodes are not supported; repeat the value or use a \$\{\} reference/],
     ['non-string key', { 'bad.yaml': 'values:\n  ports:\n    8080: http\n' }, /bad\.yaml:3:5: mapping keys must be strings/],
     ['empty file', { 'bad.yaml': '' }, /environment "bad" is empty: .*bad\.yaml defines no imports and no values/],
     ['binary garbage', { 'bad.yaml': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0xff]) }, /bad\.yaml is not a text file \(it contains NUL bytes\)/],
@@ -100,6 +102,95 @@ describe('bad inputs', () => {
   });
 });
 
+describe('env check, offline, as upstream\'s CheckEnvironment', () => {
+  // The blog post's aws-sandbox, verbatim: it writes keyId where aws-login returns accessKeyId.
+  const blogSandbox = `values:
+  aws:
+    creds:
+      fn::open::aws-login:
+        oidc:
+          duration: 1h
+          roleArn: arn:aws:iam::0123456789:role/deploy-oidc
+          sessionName: pulumi-environments-session
+  environmentVariables:
+    AWS_ACCESS_KEY_ID: \${aws.creds.keyId}
+    AWS_SECRET_ACCESS_KEY: \${aws.creds.secretAccessKey}
+    AWS_SESSION_TOKEN: \${aws.creds.sessionToken}
+  pulumiConfig:
+    aws:region: us-west-2
+`;
+  /** A loopback STS that counts what reaches it (nothing should). */
+  const withCountingSts = async (f: (endpoint: string) => Promise<void>): Promise<number> => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.writeHead(500).end();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      await f(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    } finally {
+      server.close();
+    }
+    return requests;
+  };
+  const offline = (endpoint: string) => cleanEnv({ HOME: tempDir(), AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL: endpoint });
+
+  it('lists a top-level typo, a malformed import and a failing fn::validate at once, with positions, and exits 1', async () => {
+    const dir = tempDir({
+      'bad.yaml': 'imports:\n  - base:\n      merge: "no"\nvalue:\n  x: 1\nvalues:\n  port:\n    fn::validate:\n      schema: {type: number, maximum: 65535}\n      value: 70000\n',
+      'base.yaml': 'values:\n  b: 1\n',
+    });
+    const r = await runEscKube(['--env-dir', dir, 'env', 'check', 'bad']);
+    expect(r.stderr).toContain(`bad.yaml:4:1: warning: Field 'value' does not exist on Object 'environment'. Existing fields are: 'values', 'imports', 'description'; did you mean "values"?`);
+    expect(r.stderr).toContain('bad.yaml:3:14: merge must be a boolean value');
+    expect(r.stderr).toContain('bad.yaml:10:14: expected a number less than or equal to65535');
+    expect(r.stdout).toBe('bad: 2 errors, 1 warning\n');
+    expect(r.code).toBe(1);
+  });
+
+  it('exits 0 when every diagnostic is a warning', async () => {
+    const dir = tempDir({ 'warned.yaml': 'valeus: {}\nvalues:\n  a: 1\n' });
+    const r = await runEscKube(['--env-dir', dir, 'env', 'check', 'warned']);
+    expect(r.stderr).toContain(`warned.yaml:1:1: warning: Field 'valeus' does not exist on Object 'environment'.`);
+    expect(r.stdout).toBe('warned: 0 errors, 1 warning\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('catches the blog post\'s keyId with no network and no token, and passes once fixed; no provider is opened', async () => {
+    const dir = tempDir({ 'aws-sandbox.yaml': blogSandbox, 'fixed/aws-sandbox.yaml': blogSandbox.replace('keyId', 'accessKeyId') });
+    const requests = await withCountingSts(async (endpoint) => {
+      const bad = await runEscKube(['--env-dir', dir, 'env', 'check', 'aws-sandbox'], { env: offline(endpoint) });
+      expect(bad.stderr).toContain('aws-sandbox.yaml:10:36: unknown property "keyId"; did you mean "accessKeyId"?');
+      expect(bad.stderr).not.toMatch(/OIDC|token/i);
+      expect(bad.stdout).toBe('aws-sandbox: 1 error, 0 warnings\n');
+      expect(bad.code).toBe(1);
+      const fixed = await runEscKube(['--env-dir', dir, 'env', 'check', 'fixed/aws-sandbox'], { env: offline(endpoint) });
+      expect(fixed.stderr).toBe('');
+      expect(fixed.stdout).toBe('fixed/aws-sandbox: 0 errors, 0 warnings\n');
+      expect(fixed.code).toBe(0);
+      // env get checks too: the credentials read [unknown], and nothing is asked of STS.
+      const got = await runEscKube(['--env-dir', dir, 'env', 'get', 'fixed/aws-sandbox', 'environmentVariables'], { env: offline(endpoint) });
+      expect(got.code).toBe(0);
+      expect(got.stdout).toContain('"AWS_ACCESS_KEY_ID": "[unknown]"');
+    });
+    expect(requests).toBe(0);
+  });
+
+  it('env open still reports the typo behind a login that fails (the failed provider is unknown but typed)', async () => {
+    const dir = tempDir({ 'aws-sandbox.yaml': blogSandbox });
+    await withCountingSts(async (endpoint) => {
+      const r = await runEscKube(['--env-dir', dir, 'env', 'open', 'aws-sandbox'], { env: offline(endpoint) });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('aws-sandbox.yaml:10:36: unknown property "keyId"; did you mean "accessKeyId"?');
+      // The login fails first (the blog's example account ID has 10 digits, not 12).
+      expect(r.stderr).toMatch(/aws-sandbox\.yaml:4:7: aws-login: roleArn .* is not an IAM role ARN/);
+      expect(r.stdout).toBe('');
+    });
+  });
+});
+
 describe('env open / get / ls', () => {
   const dir = tempDir({ 'demo.yaml': good, 'team/base.yaml': 'values:\n  n: 1.50\n' });
 
@@ -150,8 +241,8 @@ describe('bounded evaluation: hostile environments end quickly with a diagnostic
     ['a chain of 12,000 references', 'values:\n' + lines(11999, (i) => `  k${String(i).padStart(5, '0')}: \${k${String(i + 1).padStart(5, '0')}}`) + '\n  k11999: end\n', 1, /deeper than 11,000 levels \(esc-kube's limit\)/],
     ['YAML nested 10,000 levels deep (yaml.v3\'s limit)', `values:\n  a: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`, 0, /^$/],
     ['YAML nested 10,001 levels deep', `values:\n  a: ${'['.repeat(10_001)}${']'.repeat(10_001)}\n`, 1, /YAML syntax error: exceeded max depth of 10000/],
-    ['a backtracking pattern, (a+)+$', 'values:\n  v:\n    fn::validate:\n      schema: {type: string, pattern: "(a+)+$"}\n      value: "' + 'a'.repeat(40) + 'b"\n', 1, /expected a string matching "\(a\+\)\+\$"/],
-    ['a pattern that does not compile', 'values:\n  v:\n    fn::validate:\n      schema: {type: string, pattern: "["}\n      value: x\n', 1, /invalid pattern "\[": error parsing regexp: missing closing \]: `\[`/],
+    ['a backtracking pattern, (a+)+$', 'values:\n  v:\n    fn::validate:\n      schema: {type: string, pattern: "(a+)+$"}\n      value: "' + 'a'.repeat(40) + 'b"\n', 1, /string must match the pattern "\(a\+\)\+\$"/],
+    ['a pattern that does not compile', 'values:\n  v:\n    fn::validate:\n      schema: {type: string, pattern: "["}\n      value: x\n', 1, /invalid schema: error parsing regexp: missing closing \]: `\[`/],
     ["Go's (?i) syntax", 'values:\n  v:\n    fn::validate:\n      schema: {type: string, pattern: "(?i)^abc$"}\n      value: ABC\n', 0, /^$/],
     ['2,000 misspelt references', 'values:\n' + lines(2000, (i) => `  key${i}: v`) + '\n' + lines(2000, (i) => `  ref${i}: \${kye${i}}`) + '\n', 1, /has 2000 errors/],
     ['a raw control character in a YAML string', 'values:\n  a: "x\u001b[31mred"\n', 1, /YAML syntax error: control characters are not allowed/],

@@ -32,8 +32,8 @@ describe('scalars resolve as yaml.v3 resolves them', () => {
 
 describe('documents esc does not accept', () => {
   it.each([
-    ['alias', 'a: &x 1\nb: *x\n', 'aliases'],
-    ['merge key', 'a: {x: 1}\nb:\n  <<: {y: 2}\n', 'merge keys'],
+    ['alias', 'a: &x 1\nb: *x\n', 'alias nodes are not supported'],
+    ['merge key of an alias', 'a: &x {x: 1}\nb:\n  <<: *x\n', 'alias nodes are not supported'],
     ['numeric key', 'ports:\n  8080: http\n', 'mapping keys must be strings'],
     ['boolean key', 'true: x\n', 'mapping keys must be strings'],
     ['syntax error', 'a: [1, 2\n', 'YAML syntax error'],
@@ -55,4 +55,11 @@ it('keeps positions and paths', () => {
   expect(list.elements[1]!.path).toBe('values.a[1]');
   expect((list.elements[1] as Extract<SyntaxNode, { kind: 'object' }>).entries[0]!.key.path).toBe('values.a[1]["key with space"]');
   expect(list.elements[0]!.range.start).toMatchObject({ line: 3, column: 7 });
+});
+
+it('takes a << key literally, as yaml.v3 does without an alias (upstream has no merge keys)', () => {
+  const doc = decodeYaml('b:\n  <<: {y: 2}\n', 'e');
+  expect(doc.diagnostics).toEqual([]);
+  const b = (doc.node as Extract<SyntaxNode, { kind: 'object' }>).entries[0]!.value as Extract<SyntaxNode, { kind: 'object' }>;
+  expect(b.entries[0]!.key.value).toBe('<<');
 });

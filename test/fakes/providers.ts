@@ -3,7 +3,7 @@
 
 import type { Decrypter, Provider, ProviderRegistry, Rotator } from '../../src/esc/eval.js';
 import { exportedToPlain, NumberValue, type Exported } from '../../src/esc/value.js';
-import { staticCredentials } from '../../src/providers/aws-login.js';
+import { AWS_LOGIN_OUTPUT_SCHEMA, staticCredentials } from '../../src/providers/aws-login.js';
 
 const identity: Provider = { open: async (inputs) => inputs };
 
@@ -22,6 +22,8 @@ const str = (value: string, secret = false): Exported => ({ value, secret, unkno
 
 /** The "aws-login" fake: static credentials pass through; oidc returns fixed fake credentials. */
 export const fakeAwsLogin: Provider = {
+  // The real provider's output schema, so that check mode types its outputs as esc-kube does.
+  outputSchema: AWS_LOGIN_OUTPUT_SCHEMA,
   open: async (inputs) => {
     const plain = exportedToPlain(inputs) as { static?: Record<string, string>; oidc?: { roleArn: string; sessionName: string } };
     if (plain.static) return staticCredentials(plain.static);
