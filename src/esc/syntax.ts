@@ -67,16 +67,47 @@ export function joinPath(path: string, key: string): string {
   return `${path}[${JSON.stringify(key)}]`;
 }
 
-const STR_TAG = 'tag:yaml.org,2002:str';
-const KNOWN_TAGS = new Set([
-  STR_TAG,
-  'tag:yaml.org,2002:int',
-  'tag:yaml.org,2002:float',
-  'tag:yaml.org,2002:bool',
-  'tag:yaml.org,2002:null',
-  'tag:yaml.org,2002:map',
-  'tag:yaml.org,2002:seq',
-]);
+const YAML_TAG_PREFIX = 'tag:yaml.org,2002:';
+/** The tags yaml.v3 resolves a scalar against (resolvableTag); any other tag leaves the text a string. */
+const RESOLVABLE = new Set(['str', 'bool', 'int', 'float', 'null', 'timestamp']);
+/** yaml.v3's short name of a resolved scalar's kind. */
+const KIND_TAG: Record<string, string> = { null: 'null', boolean: 'bool', number: 'int', string: 'str' };
+
+/**
+ * A scalar as yaml.v3 decodes it into an interface (decoder.scalar and resolve): a quoted scalar with
+ * no tag, or any `!!str`, is a string; a tag that is not one yaml.v3 resolves (a custom `!vault`, `!`)
+ * leaves the text a string; `!!binary` is base64-decoded; a standard tag that the text does not fit is
+ * yaml.v3's "cannot decode" error. Returns the node, or the error text.
+ */
+function scalarNode(text: string, tag: string | undefined, quoted: boolean, range: SourceRange, path: string): SyntaxNode | string {
+  const short = tag?.startsWith(YAML_TAG_PREFIX) ? tag.slice(YAML_TAG_PREFIX.length) : tag;
+  if (short === 'str' || ((short === undefined || short === '!') && quoted)) return { kind: 'string', value: text, range, path };
+  if (short === 'binary') {
+    const clean = text.replace(/\s+/g, '');
+    if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean)) return 'yaml: !!binary value contains invalid base64 data';
+    return { kind: 'string', value: Buffer.from(clean, 'base64').toString('utf8'), range, path };
+  }
+  if (short !== undefined && !RESOLVABLE.has(short)) return { kind: 'string', value: text, range, path };
+  const node = resolvePlain(text, range, path);
+  if (short === undefined) return node;
+  const date = node.kind === 'string' && parsesAsTimestamp(text);
+  const rtag = date ? 'timestamp' : node.kind === 'number' && !/^[-+]?(0[xXoObB])?[0-9a-fA-F_]+$/.test(text.replace(/_/g, '')) ? 'float' : KIND_TAG[node.kind]!;
+  if (short === rtag || (short === 'float' && rtag === 'int')) return node;
+  if (short === 'int' && rtag === 'float') return `yaml: cannot decode !!float \`${text}\` as a !!int`;
+  return `yaml: cannot decode !!${rtag} \`${text}\` as a !!${short}`;
+}
+
+/** Where the tag (`!x`, `!!int`, `!<...>`) just before a node's value starts, on the same line. */
+function tagStart(source: string, valueStart: number): number {
+  const lineStart = source.lastIndexOf('\n', valueStart - 1) + 1;
+  const m = /!\S*[ \t]+$/.exec(source.slice(lineStart, valueStart));
+  return m ? lineStart + m.index : valueStart;
+}
+
+/** Whether yaml.v3's parseTimestamp accepts the text (its allowed formats, without time-zone names). */
+function parsesAsTimestamp(text: string): boolean {
+  return /^\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d+)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?$/.test(text);
+}
 
 /** Characters yaml.v3 refuses in a document: C0 controls but tab, LF and CR; DEL and C1 controls but NEL; surrogates, U+FFFE/U+FFFF. */
 const NOT_PRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -127,7 +158,9 @@ export function decodeYaml(source: string, env: string, file?: string): DecodedD
     if (n === null || n === undefined) {
       return { kind: 'null', range: rangeOf(fallback, fallback), path };
     }
-    const [start, end] = n.range ?? [fallback, fallback];
+    const [valueStart, end] = n.range ?? [fallback, fallback];
+    // yaml.v3 places a tagged node at its tag; the yaml package's range starts after it.
+    const start = n.tag ? tagStart(source, valueStart) : valueStart;
     const range = rangeOf(start, end);
     // yaml.v3 counts flow collections ([...], {...}) and block indentation levels apart, each up to 10,000.
     const collection = isMap(n) || isSeq(n);
@@ -149,14 +182,14 @@ export function decodeYaml(source: string, env: string, file?: string): DecodedD
       diagnostics.push(errorDiag('yaml', 'alias nodes are not supported; repeat the value or use a ${} reference', env, range, path));
       return undefined;
     }
-    if (n.tag && !KNOWN_TAGS.has(n.tag)) {
-      diagnostics.push(errorDiag('yaml', `unsupported YAML tag ${n.tag}`, env, range, path));
-      return undefined;
-    }
+    // Tags on collections are ignored, as upstream's unmarshalYAMLNode ignores them.
     if (isScalar(n)) {
-      const text = typeof n.value === 'string' ? n.value : String(n.value);
-      if (n.tag === STR_TAG || n.type !== 'PLAIN') return { kind: 'string', value: text, range, path };
-      return resolvePlain(text, range, path);
+      // The text as written (a !!binary scalar's value would already be bytes).
+      const text = typeof n.value === 'string' ? n.value : (n.source ?? String(n.value));
+      const node = scalarNode(text, n.tag, n.type !== 'PLAIN', range, path);
+      if (typeof node !== 'string') return node;
+      diagnostics.push(errorDiag('yaml', node, env, range, path));
+      return undefined;
     }
     if (isSeq(n)) {
       const elements: SyntaxNode[] = [];
@@ -177,15 +210,15 @@ export function decodeYaml(source: string, env: string, file?: string): DecodedD
           continue;
         }
         const keyText = typeof k.value === 'string' ? k.value : String(k.value);
-        const quoted = k.type !== 'PLAIN' || k.tag === STR_TAG;
-        if (!quoted && resolvePlain(keyText, keyRange, path).kind !== 'string') {
-          diagnostics.push(errorDiag('yaml', 'mapping keys must be strings', env, keyRange, path));
+        const keyNode = scalarNode(keyText, k.tag, k.type !== 'PLAIN', keyRange, path);
+        if (typeof keyNode === 'string' || keyNode.kind !== 'string') {
+          diagnostics.push(errorDiag('yaml', typeof keyNode === 'string' ? keyNode : 'mapping keys must be strings', env, keyRange, path));
           continue;
         }
         const childPath = joinPath(path, keyText);
         const value = convert(pair.value as YamlNode | null, childPath, k.range?.[2] ?? end);
         if (!value) continue;
-        entries.push({ key: { kind: 'string', value: keyText, range: keyRange, path: childPath }, value });
+        entries.push({ key: { kind: 'string', value: keyNode.value, range: keyRange, path: childPath }, value });
       }
       return { kind: 'object', entries, range, path };
     }

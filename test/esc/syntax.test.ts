@@ -38,7 +38,8 @@ describe('documents esc does not accept', () => {
     ['boolean key', 'true: x\n', 'mapping keys must be strings'],
     ['syntax error', 'a: [1, 2\n', 'YAML syntax error'],
     ['two documents', 'a: 1\n---\nb: 2\n', 'YAML syntax error'],
-    ['custom tag', 'a: !vault x\n', 'unsupported YAML tag'],
+    ['a standard tag the text does not fit', 'a: !!int abc\n', 'yaml: cannot decode !!str `abc` as a !!int'],
+    ['bad !!binary', 'a: !!binary "not base64!"\n', 'yaml: !!binary value contains invalid base64 data'],
   ])('%s', (_name, text, msg) => {
     const doc = decodeYaml(text, 'e', 'e.yaml');
     expect(doc.node).toBeUndefined();
