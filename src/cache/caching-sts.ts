@@ -21,27 +21,17 @@ export function cachingStsClient(inner: StsClient, cache: CredentialCache, opts:
         const e = await cache.getSession(key);
         return e && { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey, sessionToken: e.sessionToken, expiration: new Date(e.expiration) };
       };
-      if (!opts.refresh) {
-        const hit = await fromCache();
-        if (hit) return hit;
-      }
-      const held = await cache.lock(key);
-      try {
-        // Another process may have filled the entry while this one waited for the lock.
-        if (held.waited) {
-          const hit = await fromCache();
-          if (hit) return hit;
-        }
-        const session = await inner.assumeRoleWithWebIdentity(req);
-        await cache.put(
-          key,
-          { v: CACHE_FORMAT, accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken, expiration: session.expiration.toISOString() },
-          { kind: 'session', role: req.roleArn, env: opts.env },
-        );
-        return session;
-      } finally {
-        await held.release();
-      }
+      return cache.getOrCreate(key, {
+        read: fromCache,
+        refresh: opts.refresh,
+        make: () => inner.assumeRoleWithWebIdentity(req),
+        store: (session) =>
+          cache.put(
+            key,
+            { v: CACHE_FORMAT, accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken, expiration: session.expiration.toISOString() },
+            { kind: 'session', role: req.roleArn, env: opts.env },
+          ),
+      });
     },
   };
 }

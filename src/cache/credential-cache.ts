@@ -90,6 +90,20 @@ function parse<T>(raw: string | undefined, valid: (o: Record<string, unknown>) =
 const isString = (x: unknown): x is string => typeof x === 'string' && x !== '';
 const validDate = (x: unknown) => isString(x) && !Number.isNaN(Date.parse(x));
 
+/** How {@link CredentialCache.getOrCreate} reads, makes and stores one entry. */
+export interface SingleFlight<T> {
+  /** A usable cached value, or undefined. */
+  read(): Promise<T | undefined>;
+  /** Makes a new value (called under the key's lock). */
+  make(): Promise<T>;
+  /** Stores what `make` made; absent when `make` stores for itself. */
+  store?(made: T): Promise<void>;
+  /** Make a new value even when one is cached (it is still stored). */
+  refresh?: boolean;
+  /** The first read is known to miss (the warm path just looked): go straight to the lock. */
+  knownMiss?: boolean;
+}
+
 /** The two-tier cache over a keychain, with locks and metadata in a directory. */
 export class CredentialCache {
   constructor(
@@ -162,6 +176,31 @@ export class CredentialCache {
       await writePrivateFile(join(this.dir, `${key}.meta`), JSON.stringify(full));
     } catch {
       // A cache that cannot be written only costs the next call a miss.
+    }
+  }
+
+  /**
+   * Single flight, for every tier: the cached value, or a new one made under the key's lock. After
+   * waiting for another process's lock the entry is read again, so that many processes that miss at
+   * once make one value (one STS call, one login, one signature).
+   */
+  async getOrCreate<T>(key: string, flight: SingleFlight<T>): Promise<T> {
+    if (!flight.refresh && !flight.knownMiss) {
+      const hit = await flight.read();
+      if (hit !== undefined) return hit;
+    }
+    const held = await this.lock(key);
+    try {
+      // Another process may have filled the entry while this one waited for the lock.
+      if (held.waited && !flight.refresh) {
+        const hit = await flight.read();
+        if (hit !== undefined) return hit;
+      }
+      const made = await flight.make();
+      await flight.store?.(made);
+      return made;
+    } finally {
+      await held.release();
     }
   }
 

@@ -41,7 +41,7 @@ export function loginSource(deps: LoginSourceDeps, opts: LoginSourceOptions): (c
     const cfg = config ?? (await loginFromConfigFile(deps));
     if (!cfg) return undefined;
     try {
-      const r = await loginIdToken(cfg, {
+      const idToken = await loginIdToken(cfg, {
         cache: opts.cache,
         now: deps.now,
         notify: deps.notify,
@@ -52,7 +52,7 @@ export function loginSource(deps: LoginSourceDeps, opts: LoginSourceOptions): (c
         env: opts.env,
       });
       opts.done?.(cfg.issuer);
-      return r.idToken;
+      return idToken;
     } catch (e) {
       if (e instanceof LoginError) throw new Error(`login: ${e.message}`);
       throw e;

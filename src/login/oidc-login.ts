@@ -35,12 +35,6 @@ export interface LoginDeps {
   env: string;
 }
 
-/** An ID token and where it came from. */
-export interface LoginResult {
-  idToken: string;
-  how: 'cached' | 'refreshed' | 'browser' | 'device';
-}
-
 /** What is kept per issuer and client: the ID token and the refresh token. */
 interface LoginEntry {
   v: number;
@@ -57,26 +51,26 @@ export function loginKey(cfg: LoginConfig): string {
   return cacheKey('login', [cfg.issuer, cfg.clientId, [...(cfg.scopes ?? [])].sort()]);
 }
 
-/** Returns an ID token for the issuer: cached, refreshed, or from a new login. */
-export async function loginIdToken(cfg: LoginConfig, deps: LoginDeps): Promise<LoginResult> {
+/** An ID token with less than this left is not used: it could expire on its way to STS. */
+const ID_TOKEN_MIN_REMAINING_MS = 30_000;
+
+/** Returns an ID token for the issuer: cached, refreshed, or from a new login (one per key at a time). */
+export async function loginIdToken(cfg: LoginConfig, deps: LoginDeps): Promise<string> {
   const key = loginKey(cfg);
   const cached = async (): Promise<LoginEntry | undefined> => (deps.cache ? deps.cache.getLogin<LoginEntry>(key) : undefined);
-  const usable = (e: LoginEntry | undefined) => e !== undefined && Date.parse(e.expiration) - deps.now().getTime() > 30_000;
-
-  let entry = await cached();
-  if (usable(entry)) return { idToken: entry!.idToken, how: 'cached' };
-  const held = deps.cache ? await deps.cache.lock(key) : undefined;
-  try {
-    if (held?.waited) {
-      entry = await cached();
-      if (usable(entry)) return { idToken: entry!.idToken, how: 'cached' };
-    }
+  const read = async () => {
+    const e = await cached();
+    return e !== undefined && Date.parse(e.expiration) - deps.now().getTime() > ID_TOKEN_MIN_REMAINING_MS ? e.idToken : undefined;
+  };
+  const make = async () => {
+    // The entry, expired or not, may still hold a refresh token.
+    const entry = await cached();
     const client = await import('openid-client');
     const config = await discover(client, cfg);
     if (entry?.refreshToken) {
       try {
         const tokens = await client.refreshTokenGrant(config, entry.refreshToken);
-        if (tokens.id_token) return { idToken: await store(tokens, entry.refreshToken), how: 'refreshed' };
+        if (tokens.id_token) return await store(tokens, entry.refreshToken);
       } catch {
         // An expired or revoked refresh token: log in again.
       }
@@ -86,10 +80,9 @@ export async function loginIdToken(cfg: LoginConfig, deps: LoginDeps): Promise<L
       throw new LoginError(`no valid login for ${cfg.issuer}, and the device login needs a person at a terminal; run \`esc-kube login --env ${deps.env}\` first`);
     }
     const tokens = useDevice ? await deviceLogin(client, config, cfg, deps) : await browserLogin(client, config, cfg, deps);
-    return { idToken: await store(tokens, undefined), how: useDevice ? 'device' : 'browser' };
-  } finally {
-    await held?.release();
-  }
+    return store(tokens, undefined);
+  };
+  return deps.cache ? deps.cache.getOrCreate(key, { read, make }) : make();
 
   async function store(tokens: { id_token?: string; refresh_token?: string }, previousRefresh: string | undefined): Promise<string> {
     const idToken = tokens.id_token;

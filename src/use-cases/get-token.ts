@@ -71,26 +71,20 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
     const expiration = new Date(e.expiration);
     return { json: execCredentialJson(apiVersion, e.token, expiration), apiVersion, token: e.token, expiration, region: '', clusterId: '' };
   };
-  if (!tc.refresh && !tc.knownMiss) {
-    const hit = await fromCache();
-    if (hit) return hit;
-  }
-  const held = await tc.cache.lock(tc.key);
-  try {
-    if (held.waited && !tc.refresh) {
-      const hit = await fromCache();
-      if (hit) return hit;
-    }
-    const result = await makeToken(input, request, info.apiVersion, deps);
-    await tc.cache.put(
-      tc.key,
-      { v: CACHE_FORMAT, token: result.token, expiration: result.expiration.toISOString(), files: result.files, identities: result.identities },
-      { kind: 'token', env: result.env, cluster: result.clusterId, region: result.region },
-    );
-    return result;
-  } finally {
-    await held.release();
-  }
+  return tc.cache.getOrCreate<TokenResult>(tc.key, {
+    read: fromCache,
+    refresh: tc.refresh,
+    knownMiss: tc.knownMiss,
+    make: async () => {
+      const result = await makeToken(input, request, info.apiVersion, deps);
+      await tc.cache.put(
+        tc.key,
+        { v: CACHE_FORMAT, token: result.token, expiration: result.expiration.toISOString(), files: result.files, identities: result.identities },
+        { kind: 'token', env: result.env, cluster: result.clusterId, region: result.region },
+      );
+      return result;
+    },
+  });
 }
 
 async function makeToken(
