@@ -27,10 +27,12 @@ export interface TokenRequest {
   region?: string | undefined;
   credentialsPath?: string | undefined;
   stsHost?: string | undefined;
+  /** --backend, when given (where ORG/PROJECT/ENV names are looked up). */
+  backend?: string | undefined;
   environ: Readonly<Record<string, string | undefined>>;
 }
 
 /** The cache key of a token request. */
 export function tokenKey(r: TokenRequest): string {
-  return cacheKey('token', [r.envName, r.envDir, r.clusterId, r.region ?? null, r.credentialsPath ?? null, r.stsHost ?? null, KEY_VARIABLES.map((v) => r.environ[v] ?? null)]);
+  return cacheKey('token', [r.envName, r.envDir, r.clusterId, r.region ?? null, r.credentialsPath ?? null, r.stsHost ?? null, r.backend ?? null, KEY_VARIABLES.map((v) => r.environ[v] ?? null)]);
 }

@@ -8,7 +8,6 @@ import { acquireLock, DEFAULT_LOCK_OPTIONS } from '../../src/cache/file-lock.js'
 import { fileKeychain } from '../../src/cache/file-store.js';
 import { cacheMode, resilientKeychain } from '../../src/cache/select-store.js';
 import { KEYTAR_MISSING, keytarKeychain, loadKeytar, type Keychain, type KeytarApi } from '../../src/cache/keychain.js';
-import { parseTokenArgs } from '../../src/fast-token.js';
 import { decodeJwtClaims, identityDigest } from '../../src/aws/jwt.js';
 import { TestIssuer } from '../fakes/jwt.js';
 
@@ -295,18 +294,4 @@ describe('store selection', () => {
     await resilientKeychain(never, fileKeychain(d), setup).get('x');
     expect(notices).toHaveLength(1);
   });
-});
-
-describe('the fast path reads token flags', () => {
-  it.each([
-    [['token', '--env', 'e', '--cluster', 'c'], { '--env': 'e', '--cluster': 'c' }],
-    [['token', '--env=e', '--cluster=c', '--env-dir', '/d'], { '--env': 'e', '--cluster': 'c', '--env-dir': '/d' }],
-    [['token', '--refresh', '--env', 'e'], undefined],
-    [['token', '--env'], undefined],
-    [['token', '--env', 'a', '--env', 'b'], undefined],
-    [['token', '--help'], undefined],
-    [['token', '--env', 'e', '--verbose', '--cluster', 'c'], { '--env': 'e', '--cluster': 'c' }],
-    [['token', '--verbose=yes'], undefined],
-    [['env', 'open', 'x'], undefined],
-  ])('%j -> %j', (argv, want) => expect(parseTokenArgs(argv)).toEqual(want));
 });

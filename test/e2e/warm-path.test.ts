@@ -3,7 +3,9 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { GLOBAL_OPTIONS } from '../../src/commands/options.js';
+import { TOKEN_OPTIONS } from '../../src/commands/token-options.js';
 import { BIN, cleanEnv, runCommand, tempDir, ROOT } from './helpers.js';
 import { staticEnvironment } from './environments.js';
 
@@ -38,4 +40,44 @@ it('--verbose does not bypass the cache: two calls a second apart print the same
   // A new token would differ: it is signed with the second (X-Amz-Date) it is made in.
   await new Promise((r) => setTimeout(r, 1100));
   expect(await token()).toBe(first);
+});
+
+describe('every option token accepts is understood by the warm path (generated from the one option table)', () => {
+  const heavy = /node_modules\/(commander|yaml|@aws-sdk|@smithy\/signature-v4)\//;
+  // A value for each option that still makes a valid request; --refresh asks for a new token, so it
+  // is understood but never served from the cache.
+  const valueFor: Record<string, string> = {
+    env: 'team',
+    cluster: 'demo',
+    'cluster-id': 'a1b2c3d4-0000-4000-8000-00000000abcd',
+    region: 'us-west-2',
+    credentials: 'aws.login',
+    'sts-host': 'sts.us-west-2.amazonaws.com',
+    cache: 'file',
+    'env-dir': '',
+    backend: 'local',
+  };
+  const options = [...TOKEN_OPTIONS, ...GLOBAL_OPTIONS];
+  it('has options to try', () => expect(options.length).toBeGreaterThan(8));
+  it.each(options.map((o) => [o.name, o] as const))('--%s', async (name, o) => {
+    const dir = tempDir({ 'team.yaml': staticEnvironment('AKIAOPTIONS', 'options-secret', undefined, 'us-west-2') });
+    const env = cleanEnv({ ESC_KUBE_CACHE: 'file', XDG_CACHE_HOME: tempDir() });
+    const base = name === 'env' || name === 'cluster' ? [] : ['--env', 'team', '--cluster', 'demo'];
+    const extra = o.value ? [`--${name}`, name === 'env-dir' ? dir : valueFor[name]!] : [`--${name}`];
+    const args = ['token', ...base, ...extra, ...(name === 'env-dir' ? [] : ['--env-dir', dir]), ...(name === 'env' ? ['--cluster', 'demo'] : []), ...(name === 'cluster' ? ['--env', 'team'] : [])];
+    const run = async (record: string) => {
+      const r = await runCommand(process.execPath, ['--import', join(ROOT, 'test/support/record-loads.mjs'), BIN, ...args], { env: { ...env, RECORD_LOADS_FILE: record } });
+      expect(r.code, r.stderr).toBe(0);
+      return { token: JSON.parse(r.stdout).status.token as string, loads: readFileSync(record, 'utf8').split('\n').filter(Boolean) };
+    };
+    const first = await run(join(tempDir(), 'first.txt'));
+    const second = await run(join(tempDir(), 'second.txt'));
+    if (name === 'refresh') {
+      // Understood (no usage error) and honoured: the full command makes the token again.
+      expect(second.loads.some((u) => heavy.test(u))).toBe(true);
+    } else {
+      expect(second.loads.filter((u) => heavy.test(u))).toEqual([]);
+      expect(second.token).toBe(first.token);
+    }
+  });
 });

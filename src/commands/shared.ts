@@ -1,0 +1,41 @@
+// Small helpers that several commands share: failing with a usage error, selecting a path, tables,
+// warnings.
+
+import type { Writer } from '../cli.js';
+import { renderDiagnostics } from '../esc/diagnostics.js';
+import { EscKubeError } from '../errors.js';
+import { parsePath, selectPath } from '../format.js';
+import type { OpenedEnvironment } from '../use-cases/open-environment.js';
+
+/** Fails the command with a usage error (exit status 2). */
+export function fail(message: string): never {
+  throw new EscKubeError('usage', message);
+}
+
+/** The value at a property path of an opened environment, or a one-line error. */
+export function select(env: OpenedEnvironment, path: string) {
+  const parsed = parsePath(path);
+  if ('error' in parsed) throw new EscKubeError('usage', parsed.error);
+  const v = selectPath(env.exported, parsed.accessors);
+  if (!v) throw new EscKubeError('path-not-found', `environment ${JSON.stringify(env.name)} has no value at ${JSON.stringify(path)}`);
+  return v;
+}
+
+/** Formats rows as left-aligned columns. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 2))).join('') + '\n').join('');
+}
+
+/** Prints an environment's warnings when it has nothing worse (errors are printed with the failure). */
+export function printWarnings(env: OpenedEnvironment, stderr: Writer, compact: boolean): void {
+  const warnings = env.diagnostics.filter((d) => d.severity === 'warning');
+  if (warnings.length > 0 && env.diagnostics.every((d) => d.severity === 'warning')) {
+    stderr.write(renderDiagnostics(warnings, env.lookup, compact) + '\n');
+  }
+}
+
+/** `n thing` or `n things`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
