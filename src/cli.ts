@@ -6,6 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { escapeControls, renderDiagnostics } from './esc/diagnostics.js';
 import type { ProviderRegistry } from './esc/eval.js';
 import type { ProviderSetup } from './providers/registry.js';
+import type { CacheChoice } from './adapters/cache-setup.js';
+import type { CallbackListener } from './login/oidc-login.js';
 import type { EksClient, KubeconfigFile } from './use-cases/generate-kubeconfig.js';
 import { resolveEnvDir } from './env-dir.js';
 import { EscKubeError } from './errors.js';
@@ -52,6 +54,8 @@ export interface Deps {
   readText: (path: string) => Promise<string | undefined>;
   /** The kubeconfig file, for kubeconfig-gen. */
   kubeconfig: KubeconfigFile;
+  /** The loopback listener of the browser login. */
+  loginListener: CallbackListener;
   /** The person's browser, for logins. */
   browser: { available(): boolean; open(url: string): Promise<void> };
   /** Whether stdin is a terminal (a person is there) when kubectl does not say. */
@@ -59,6 +63,10 @@ export interface Deps {
   /** HTTP, for Pulumi Cloud. */
   fetch: typeof fetch;
   sleep: (ms: number) => Promise<void>;
+  /** An AbortSignal that fires after `ms` (a deadline for HTTP calls). */
+  deadline: (ms: number) => AbortSignal;
+  /** Opens the credential cache for a --cache flag (the keychain's notices go to stderr). */
+  cache: (flag: string | undefined) => CacheChoice;
   /** The warm path has just missed the token tier for this very request. */
   tokenTierMissed?: boolean;
   /** Running on a thread with a large stack: deep environments are evaluated here, not handed on. */
@@ -67,7 +75,7 @@ export interface Deps {
 
 export { resolveEnvDir, separateRunCommand };
 
-/** Runs the CLI and returns the exit status. Never calls process.exit. */
+/** Runs the CLI and returns the exit status; it never ends the process itself. */
 export async function runCli(argv: readonly string[], deps: Deps): Promise<number> {
   const program = new Command('esc-kube')
     .description('Kubernetes credentials for EKS from Pulumi ESC environments: a kubectl exec credential plugin')

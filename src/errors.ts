@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'exec-info'
   | 'token'
   | 'kubeconfig'
+  | 'read'
   | 'eks'
   | 'keychain'
   | 'format'

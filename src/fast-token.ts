@@ -4,22 +4,20 @@
 // commander would refuse, a malformed request) falls through to the full command, which reports
 // errors properly.
 
-import { homedir } from 'node:os';
 import { execCredentialJson } from './aws/exec-credential.js';
 import { resolveTokenRequest } from './token-request.js';
-import { CredentialCache } from './cache/credential-cache.js';
-import { cacheDir, cacheDirProblem } from './cache/file-store.js';
-import { cacheMode, selectStore } from './cache/select-store.js';
+import type { CacheChoice } from './adapters/cache-setup.js';
 import { tokenKey } from './cache/token-key.js';
 import { resolveEnvDir } from './env-dir.js';
 import { parseTokenArgv } from './commands/token-options.js';
 
-/** What the fast path reads from the process. */
+/** The warm path's narrow view of the composition root. */
 export interface FastTokenContext {
   environ: Readonly<Record<string, string | undefined>>;
   cwd: string;
-  platform: NodeJS.Platform;
-  now: () => Date;
+  homedir: string;
+  /** Opens the credential cache for a --cache flag, silently (the full command tells). */
+  cache: (flag: string | undefined) => CacheChoice;
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
 }
@@ -36,14 +34,14 @@ export async function cachedToken(argv: readonly string[], ctx: FastTokenContext
   const flags = parseTokenArgv(argv);
   // --refresh asks for a new token: the full command makes it.
   if (!flags || flags.refresh) return 'declined';
-  const mode = cacheMode(flags.cache, ctx.environ);
-  if (typeof mode !== 'string' || mode === 'none') return 'declined';
   const { info, envName, clusterId, region } = resolveTokenRequest(flags, ctx.environ.KUBERNETES_EXEC_INFO);
   if (!info || !envName || !clusterId) return 'declined';
-  const home = homedir();
+  // An invalid mode, no cache, or a directory someone else could write into: the full command says why.
+  const choice = ctx.cache(flags.cache);
+  if (choice.kind !== 'cache') return 'declined';
   const key = tokenKey({
     envName,
-    envDir: resolveEnvDir(flags.envDir, ctx.environ, ctx.cwd, home),
+    envDir: resolveEnvDir(flags.envDir, ctx.environ, ctx.cwd, ctx.homedir),
     clusterId,
     region,
     credentialsPath: flags.credentials,
@@ -51,12 +49,7 @@ export async function cachedToken(argv: readonly string[], ctx: FastTokenContext
     backend: flags.backend,
     environ: ctx.environ,
   });
-  const dir = cacheDir(ctx.environ, home);
-  // A directory someone else could write into is not read here; the full command says why.
-  if (cacheDirProblem(dir)) return 'declined';
-  // No notice here: a miss falls through to the full command, which stores and tells.
-  const store = selectStore({ mode, dir, environ: ctx.environ, platform: ctx.platform });
-  const entry = await new CredentialCache(store, dir, ctx.now).getToken(key, ctx.environ);
+  const entry = await choice.cache.getToken(key, ctx.environ);
   if (!entry) return 'missed';
   if (info.warning) ctx.stderr.write(`esc-kube: warning: ${info.warning}\n`);
   ctx.stdout.write(execCredentialJson(info.apiVersion, entry.token, new Date(entry.expiration)) + '\n');

@@ -1,60 +1,12 @@
-// Output formats for evaluated environments (`env open --format`, `env get`), and property paths.
+// Output formats for evaluated environments (`env open --format`, `env get`).
 
 import { stringify as yamlStringify } from 'yaml';
-import { parseInterpolation, type Accessor } from './esc/ast.js';
-import type { Diagnostic } from './esc/diagnostics.js';
 import { scalarText, VARIABLE_NAME, type Projection } from './esc/projection.js';
 import { EscKubeError } from './errors.js';
 import { exportedToPlain, NumberValue, type Exported } from './esc/value.js';
+import { formatJson, REDACTED } from './esc/render-json.js';
 
-/** The placeholder shown instead of a secret. */
-export const REDACTED = '[secret]';
-
-/** Indentation costs depth x 2 characters a line: past this much of it, the JSON is printed compact instead. */
-export const MAX_INDENT_CHARS = 16 * 1024 * 1024;
-
-/**
- * Pretty JSON (2-space indent) that keeps number text; secrets become "[secret]" when `redact`. A value
- * nested so deeply that indenting it would take more than {@link MAX_INDENT_CHARS} characters (the
- * indentation of deep nesting grows with the square of the depth) is printed compact.
- */
-export function formatJson(e: Exported | undefined, redact = false): string {
-  return renderJson(e, redact, '', indentCost(e) <= MAX_INDENT_CHARS);
-}
-
-/** The characters of indentation pretty-printing would take, counted no further than the limit. */
-function indentCost(e: Exported | undefined): number {
-  let cost = 0;
-  const stack: [Exported, number][] = e ? [[e, 0]] : [];
-  while (stack.length > 0 && cost <= MAX_INDENT_CHARS) {
-    const [x, depth] = stack.pop()!;
-    cost += depth * 2;
-    const r = x.value;
-    if (Array.isArray(r)) for (const c of r) stack.push([c, depth + 1]);
-    else if (r !== null && typeof r === 'object' && !(r instanceof NumberValue)) for (const k of Object.keys(r)) stack.push([r[k]!, depth + 1]);
-  }
-  return cost;
-}
-
-function renderJson(e: Exported | undefined, redact: boolean, indent: string, pretty: boolean): string {
-  if (!e) return 'null';
-  if (redact && e.secret) return JSON.stringify(REDACTED);
-  if (e.unknown) return JSON.stringify('[unknown]');
-  const r = e.value;
-  if (r === null) return 'null';
-  if (typeof r === 'boolean') return String(r);
-  if (r instanceof NumberValue) return Number.isFinite(r.value) ? r.text : JSON.stringify(r.text);
-  if (typeof r === 'string') return JSON.stringify(r);
-  const inner = pretty ? indent + '  ' : '';
-  const nl = pretty ? '\n' : '';
-  if (Array.isArray(r)) {
-    if (r.length === 0) return '[]';
-    return `[${nl}${r.map((x) => inner + renderJson(x, redact, inner, pretty)).join(`,${nl}`)}${nl}${indent}]`;
-  }
-  const keys = Object.keys(r);
-  if (keys.length === 0) return '{}';
-  return `{${nl}${keys.map((k) => `${inner}${JSON.stringify(k)}:${pretty ? ' ' : ''}${renderJson(r[k], redact, inner, pretty)}`).join(`,${nl}`)}${nl}${indent}}`;
-}
+export { formatJson, REDACTED } from './esc/render-json.js';
 
 /** YAML; secrets become "[secret]" when `redact`. */
 export function formatYaml(e: Exported | undefined, redact = false): string {
@@ -63,7 +15,7 @@ export function formatYaml(e: Exported | undefined, redact = false): string {
 }
 
 /** Replaces every secret node with the "[secret]" placeholder. */
-export function redactExported(e: Exported): Exported {
+function redactExported(e: Exported): Exported {
   if (e.secret) return { value: REDACTED, secret: true, unknown: false };
   const r = e.value;
   if (Array.isArray(r)) return { ...e, value: r.map(redactExported) };
@@ -136,37 +88,4 @@ export function shellQuote(s: string): string {
 export function formatString(e: Exported | undefined): string {
   if (!e) return '';
   return scalarText(e) ?? formatJson(e);
-}
-
-/** Parses a property path such as `aws.login["key"][0]`; returns the accessors or an error message. */
-export function parsePath(path: string): { accessors: Accessor[] } | { error: string } {
-  const diags: Diagnostic[] = [];
-  const node = {
-    kind: 'string' as const,
-    value: '${' + path + '}',
-    path: '',
-    range: { env: '<path>', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-  };
-  const parts = parseInterpolation(node, '<path>', diags);
-  if (diags.length > 0 || parts.length !== 1 || !parts[0]!.access || parts[0]!.text !== '') {
-    return { error: `invalid property path ${JSON.stringify(path)}: ${diags[0]?.summary ?? 'expected a path such as a.b["c"][0]'}` };
-  }
-  return { accessors: parts[0]!.access };
-}
-
-/** Follows accessors through exported data; undefined when the path does not exist. */
-export function selectPath(e: Exported | undefined, accessors: readonly Accessor[]): Exported | undefined {
-  let cur = e;
-  for (const a of accessors) {
-    const r = cur?.value;
-    if (!cur || r === null || typeof r !== 'object' || r instanceof NumberValue) return undefined;
-    if (Array.isArray(r)) {
-      if (a.kind !== 'subscript' || typeof a.index !== 'number') return undefined;
-      cur = r[a.index];
-    } else {
-      const key = a.kind === 'name' ? a.name : String(a.index);
-      cur = Object.hasOwn(r, key) ? r[key] : undefined;
-    }
-  }
-  return cur;
 }

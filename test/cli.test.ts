@@ -7,6 +7,7 @@ import { resolveEnvDir, runCli, separateRunCommand, type Deps } from '../src/cli
 import { HOMEPAGE, VERSION } from '../src/version.js';
 import { fakeRegistry } from './fakes/providers.js';
 import { FakeFs } from './fakes/fs.js';
+import { cacheMode } from '../src/adapters/select-store.js';
 
 function deps(files: Record<string, string>, environ: Record<string, string> = { ESC_KUBE_CACHE: 'none' }) {
   const out = { stdout: '', stderr: '' };
@@ -27,9 +28,16 @@ function deps(files: Record<string, string>, environ: Record<string, string> = {
     readText: async () => undefined,
     kubeconfig: { read: async () => undefined, update: async () => ({ modeBefore: undefined, modeAfter: 0o600 }) },
     browser: { available: () => false, open: async () => {} },
+    loginListener: { listen: () => Promise.reject(new Error('no listener in unit tests')) },
     stdinIsTTY: false,
     fetch: async () => Promise.reject(new Error('no network in unit tests')),
     sleep: async () => {},
+    deadline: () => new AbortController().signal,
+    // The mode is checked as the real one checks it; no cache is opened in unit tests.
+    cache: (flag) => {
+      const mode = cacheMode(flag, environ);
+      return typeof mode === 'string' ? { kind: 'off' } : { kind: 'invalid', error: mode.error };
+    },
   };
   return { d, out };
 }

@@ -2,7 +2,7 @@
 // credentials; AWS_ENDPOINT_URL_EKS (else AWS_ENDPOINT_URL) redirects the call, as in the AWS SDKs.
 
 import type { AwsCredentials } from '../aws/eks-token.js';
-import { EksError, type EksClient } from '../use-cases/generate-kubeconfig.js';
+import { EksError, type EksClient } from '../aws/eks.js';
 
 /** An EksClient for the given environment variables. */
 export function sdkEksClient(environ: Readonly<Record<string, string | undefined>>): EksClient {

@@ -8,8 +8,8 @@ import { constants } from 'node:fs';
 import { chmod, mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeSystemError, EscKubeError } from '../errors.js';
-import { acquireLock, DEFAULT_LOCK_OPTIONS, type Held } from '../cache/file-lock.js';
-import { writePrivateFile } from '../cache/file-store.js';
+import { acquireLock, DEFAULT_LOCK_OPTIONS, type Held } from './file-lock.js';
+import { writePrivateFile } from './file-store.js';
 import type { KubeconfigFile } from '../use-cases/generate-kubeconfig.js';
 
 /** How long to wait for another writer's lock before giving up with a message that names it. */

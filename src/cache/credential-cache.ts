@@ -6,11 +6,7 @@
 // `cache ls` sits in the cache directory beside the lock files.
 
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { acquireLock, DEFAULT_LOCK_OPTIONS, type Held, type LockOptions } from './file-lock.js';
-import { ensurePrivateDir, listCacheFiles, readIfExists, writePrivateFile } from './file-store.js';
-import type { Keychain } from './keychain.js';
+import type { CacheFiles, Held, Keychain } from './ports.js';
 import { decodeJwtClaims, identityDigest, type OidcIdentity } from '../aws/jwt.js';
 
 /** When an EKS token was signed (its X-Amz-Date), or undefined when it does not say. */
@@ -68,15 +64,6 @@ export function cacheKey(kind: 'token' | 'session' | 'login', parts: readonly un
   return `${kind[0]}-${createHash('sha256').update(JSON.stringify([CACHE_FORMAT, ...parts])).digest('hex').slice(0, 32)}`;
 }
 
-/** The SHA-256 of a file's bytes, or undefined when it cannot be read. */
-export async function fileDigest(path: string): Promise<string | undefined> {
-  try {
-    return createHash('sha256').update(await readFile(path)).digest('hex');
-  } catch {
-    return undefined;
-  }
-}
-
 function parse<T>(raw: string | undefined, valid: (o: Record<string, unknown>) => boolean): T | undefined {
   if (raw === undefined) return undefined;
   try {
@@ -108,10 +95,14 @@ export interface SingleFlight<T> {
 export class CredentialCache {
   constructor(
     readonly store: Keychain,
-    readonly dir: string,
+    readonly files: CacheFiles,
     private readonly now: () => Date,
-    private readonly lockOptions: LockOptions = DEFAULT_LOCK_OPTIONS,
   ) {}
+
+  /** The cache directory, for messages. */
+  get dir(): string {
+    return this.files.dir;
+  }
 
   /**
    * A token with at least 2 minutes left whose files are unchanged and whose OIDC tokens still name
@@ -127,7 +118,7 @@ export class CredentialCache {
     const signed = signingTime(e.token);
     if (signed === undefined || signed > now) return undefined;
     for (const f of e.files) {
-      if (!f || typeof f.path !== 'string' || (await fileDigest(f.path)) !== f.sha256) return undefined;
+      if (!f || typeof f.path !== 'string' || (await this.files.digest(f.path)) !== f.sha256) return undefined;
     }
     for (const id of e.identities ?? []) {
       if (!(await this.sameIdentity(id, environ, now))) return undefined;
@@ -141,7 +132,7 @@ export class CredentialCache {
     if (id.source === 'other') return id.exp === undefined || id.exp * 1000 > now;
     let jwt: string | undefined;
     try {
-      jwt = id.source === 'file' && id.at ? (await readFile(id.at, 'utf8')).trim() : id.source === 'env' && id.at ? environ[id.at]?.trim() : undefined;
+      jwt = id.source === 'file' && id.at ? (await this.files.readText(id.at)).trim() : id.source === 'env' && id.at ? environ[id.at]?.trim() : undefined;
     } catch {
       return false;
     }
@@ -171,9 +162,8 @@ export class CredentialCache {
   async put(key: string, entry: { v: number; expiration: string; [field: string]: unknown }, meta: Omit<CacheMeta, 'key' | 'store' | 'expires'>): Promise<void> {
     try {
       await this.store.set(key, JSON.stringify(entry));
-      await ensurePrivateDir(this.dir);
       const full: CacheMeta = { key, ...meta, expires: entry.expiration, store: this.store.kind };
-      await writePrivateFile(join(this.dir, `${key}.meta`), JSON.stringify(full));
+      await this.files.write(`${key}.meta`, JSON.stringify(full));
     } catch {
       // A cache that cannot be written only costs the next call a miss.
     }
@@ -207,8 +197,7 @@ export class CredentialCache {
   /** Takes the single-flight lock for a key (a lock file beside the data). */
   async lock(key: string): Promise<Held> {
     try {
-      await ensurePrivateDir(this.dir);
-      return await acquireLock(join(this.dir, `${key}.lock`), this.lockOptions);
+      return await this.files.lock(`${key}.lock`);
     } catch {
       return { acquired: false, waited: false, release: async () => {} };
     }
@@ -217,10 +206,10 @@ export class CredentialCache {
   /** The metadata of every entry, soonest expiry first. */
   async list(): Promise<CacheMeta[]> {
     const out: CacheMeta[] = [];
-    for (const f of await listCacheFiles(this.dir)) {
+    for (const f of await this.files.list()) {
       if (!f.endsWith('.meta')) continue;
       try {
-        const m = JSON.parse((await readIfExists(join(this.dir, f))) ?? 'null') as CacheMeta | null;
+        const m = JSON.parse((await this.files.read(f)) ?? 'null') as CacheMeta | null;
         if (m && isString(m.key) && ['token', 'session', 'login'].includes(m.kind) && isString(m.expires)) out.push(m);
       } catch {
         // A damaged metadata file is skipped.
@@ -235,7 +224,7 @@ export class CredentialCache {
     for (const m of await this.list()) {
       if (!filter(m)) continue;
       await this.store.delete(m.key).catch(() => undefined);
-      await rm(join(this.dir, `${m.key}.meta`), { force: true });
+      await this.files.remove(`${m.key}.meta`);
       n++;
     }
     return n;

@@ -3,15 +3,12 @@
 // run's outcome (exit status, compact messages). Commands translate argv; these services do the work.
 
 import type { Deps } from '../cli.js';
-import { CredentialCache } from '../cache/credential-cache.js';
-import { cacheDir, cacheDirProblem } from '../cache/file-store.js';
-import { lockOptionsForLogin } from '../cache/file-lock.js';
-import { cacheMode, selectStore } from '../cache/select-store.js';
+import type { CredentialCache } from '../cache/credential-cache.js';
 import { cachingStsClient } from '../cache/caching-sts.js';
 import { resolveEnvDir } from '../env-dir.js';
 import { EscKubeError } from '../errors.js';
 import { DEEP_STACK_DEPTH, MAIN_STACK_DEPTH } from '../esc/limits.js';
-import { loginSource, loginTimeoutMs } from '../login/login-source.js';
+import { loginSource } from '../login/login-source.js';
 import type { LoginConfig } from '../login/oidc-login.js';
 import type { OpenedSession, StsClient } from '../providers/aws-login.js';
 import { cloudTimeoutMs, openInCloudIfThere } from '../pulumi/cloud.js';
@@ -43,7 +40,7 @@ export interface CommandContext {
   usable(env: OpenedEnvironment): OpenedEnvironment;
   /** The credential cache for --cache / $ESC_KUBE_CACHE, or undefined for none (or an untrusted directory). */
   credentialCache(flag: string | undefined): CredentialCache | undefined;
-  /** What logins need from the process. */
+  /** What logins need: the Deps, and where to tell the person. */
   readonly loginDeps: Deps & { notify: (m: string) => void };
   /** Sets the run's exit status (env run passes its command's on; env check fails on errors). */
   setExitCode(code: number): void;
@@ -72,6 +69,7 @@ export function createCommandContext(deps: Deps, globals: () => GlobalOptions): 
       fetch: deps.fetch,
       sleep: deps.sleep,
       clock: () => deps.now().getTime(),
+      deadline: deps.deadline,
       timeoutMs: cloudTimeoutMs(deps.environ),
     });
   const loginDeps = { ...deps, notify: (m: string) => deps.stderr.write(`esc-kube: ${m}\n`) };
@@ -93,18 +91,19 @@ export function createCommandContext(deps: Deps, globals: () => GlobalOptions): 
     };
   };
   const credentialCache: CommandContext['credentialCache'] = (flag) => {
-    const mode = cacheMode(flag, deps.environ);
-    if (typeof mode !== 'string') throw new EscKubeError('usage', mode.error);
-    if (mode === 'none') return undefined;
-    const dir = cacheDir(deps.environ, deps.homedir);
-    const problem = cacheDirProblem(dir);
-    if (problem) {
-      if (!untrustedNoted) deps.stderr.write(`esc-kube: note: not using the credential cache: ${problem}\n`);
-      untrustedNoted = true;
-      return undefined;
+    const choice = deps.cache(flag);
+    switch (choice.kind) {
+      case 'invalid':
+        throw new EscKubeError('usage', choice.error);
+      case 'off':
+        return undefined;
+      case 'untrusted':
+        if (!untrustedNoted) deps.stderr.write(`esc-kube: note: not using the credential cache: ${choice.problem}\n`);
+        untrustedNoted = true;
+        return undefined;
+      case 'cache':
+        return choice.cache;
     }
-    const store = selectStore({ mode, dir, environ: deps.environ, platform: deps.platform, notice: (m) => deps.stderr.write(`esc-kube: ${m}\n`) });
-    return new CredentialCache(store, dir, deps.now, lockOptionsForLogin(loginTimeoutMs(deps.environ)));
   };
   const usable = (env: OpenedEnvironment): OpenedEnvironment => {
     printWarnings(env, deps.stderr, compact);

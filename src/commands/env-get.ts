@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { redactDefinition } from '../esc/redact-source.js';
 import { decodeYaml, type ObjectEntry, type SyntaxNode } from '../esc/syntax.js';
-import { formatJson, parsePath } from '../format.js';
+import { formatJson } from '../format.js';
+import { parsePath } from '../esc/path.js';
 import type { CommandContext } from './context.js';
 import { select } from './shared.js';
 

@@ -373,6 +373,18 @@ function parseRotationState(arg: Expr & { kind: 'object' }, at: SyntaxNode, err:
  * Splits a string into literal text and `${...}` accesses. `$$` is an escaped `$`. Malformed accesses
  * are reported and kept (with what could be parsed), so evaluation can report more.
  */
+/**
+ * Parses a template that is not part of a document (a property path, a command argument): its text
+ * and `${...}` accesses, with diagnostics placed in the text itself (environment `origin`).
+ */
+export function parseTemplate(text: string, origin: string): { parts: Interpolation[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const start = { line: 1, column: 1, offset: 0 };
+  const node: StringNode = { kind: 'string', value: text, path: '', range: { env: origin, start, end: start } };
+  return { parts: parseInterpolation(node, origin, diagnostics), diagnostics };
+}
+
+/** Parses the interpolations of a string node, appending any diagnostics. */
 export function parseInterpolation(node: StringNode, env: string, diags: Diagnostic[]): Interpolation[] {
   const s = node.value;
   const parts: Interpolation[] = [];

@@ -14,6 +14,8 @@ export interface LoginSourceDeps {
   notify: (message: string) => void;
   browser: LoginDeps['browser'];
   readText: (path: string) => Promise<string | undefined>;
+  loginListener: LoginDeps['listener'];
+  deadline: LoginDeps['deadline'];
 }
 
 /** How this call may log in. */
@@ -50,6 +52,8 @@ export function loginSource(deps: LoginSourceDeps, opts: LoginSourceOptions): (c
         device: opts.device,
         timeoutMs: loginTimeoutMs(deps.environ),
         env: opts.env,
+        listener: deps.loginListener,
+        deadline: deps.deadline,
       });
       opts.done?.(cfg.issuer);
       return idToken;

@@ -3,8 +3,6 @@
 // The ID token is reused until it expires; the refresh token is kept in the cache's keychain and used
 // first; a per-issuer lock makes many processes that need a login open one browser tab.
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cacheKey, CACHE_FORMAT, type CredentialCache } from '../cache/credential-cache.js';
 import { decodeJwtClaims } from '../aws/jwt.js';
 import { CALLBACK_HEADERS, callbackPage, callbackStatus, type CallbackOutcome } from './callback-page.js';
@@ -33,6 +31,28 @@ export interface LoginDeps {
   timeoutMs: number;
   /** Environment name, for messages and `cache ls`. */
   env: string;
+  /** The loopback listener for the browser's redirect. */
+  listener: CallbackListener;
+  /** An AbortSignal that fires after `ms` (it does not keep the process alive). */
+  deadline(ms: number): AbortSignal;
+}
+
+/** A loopback HTTP listener for the login redirect (adapters/callback-server.ts). */
+export interface CallbackListener {
+  /**
+   * Listens on host:port (port 0: any free one) and hands each request's URL to `handle` with a way to
+   * answer it (resolved once the answer is sent). Rejects with the system error (EADDRINUSE, ...).
+   */
+  listen(
+    host: string,
+    port: number,
+    handle: (url: URL, respond: (status: number, headers: Record<string, string>, body?: string) => Promise<void>) => void,
+  ): Promise<{ port: number; close(): Promise<void>; unref(): void }>;
+}
+
+/** Resolves when the signal fires. */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
 }
 
 /** What is kept per issuer and client: the ID token and the refresh token. */
@@ -141,45 +161,27 @@ async function browserLogin(client: Client, config: Config, cfg: LoginConfig, de
   const resultShown = deferred<void>();
   let received = false;
   let shown = false;
-  let server: Server | undefined;
-  let timer: NodeJS.Timeout | undefined;
   let keepServing = false;
-  try {
-    const callback = new Promise<URL>((resolve, reject) => {
-      server = createServer((req, res) => {
-        const url = new URL(req.url ?? '/', `http://${host}`);
-        const send = (o: CallbackOutcome) => {
-          res.writeHead(callbackStatus(o), CALLBACK_HEADERS);
-          res.end(callbackPage(o, page));
-        };
-        if (url.pathname === '/done') {
-          if (!received || shown) return send({ kind: received ? 'already' : 'waiting' });
-          shown = true;
-          res.on('finish', () => resultShown.resolve());
-          void outcome.promise.then(send);
-          return;
-        }
-        if (url.pathname !== '/callback') {
-          res.writeHead(404, CALLBACK_HEADERS).end();
-          return;
-        }
-        // Only the answer to this login's request counts: anything else (a stale tab, another
-        // program, a forged link) gets a 400 and the login goes on waiting.
-        if (url.searchParams.get('state') !== state) return send({ kind: 'wrong-state' });
-        if (received) return send({ kind: 'already' });
-        received = true;
-        res.writeHead(303, { ...CALLBACK_HEADERS, location: '/done' }).end();
-        resolve(url);
-      });
-      timer = setTimeout(() => reject(new LoginError(`the login at ${cfg.issuer} was not completed within ${Math.round(deps.timeoutMs / 1000)} s; run the command again (or \`esc-kube login --device\`)`)), deps.timeoutMs);
-    });
-    // Handled where it is awaited; until then a rejection (the timeout) must not count as unhandled.
-    callback.catch(() => undefined);
-    await new Promise<void>((resolve, reject) => {
-      server!.once('listening', resolve);
-      server!.once('error', reject);
-      server!.listen(port, host);
-    }).catch((e: NodeJS.ErrnoException) => {
+  const callback = deferred<URL>();
+  const listening = deps.listener
+    .listen(host, port, (url, respond) => {
+      const send = (o: CallbackOutcome) => respond(callbackStatus(o), CALLBACK_HEADERS, callbackPage(o, page));
+      if (url.pathname === '/done') {
+        if (!received || shown) return void send({ kind: received ? 'already' : 'waiting' });
+        shown = true;
+        void outcome.promise.then(send).then(() => resultShown.resolve());
+        return;
+      }
+      if (url.pathname !== '/callback') return void respond(404, CALLBACK_HEADERS);
+      // Only the answer to this login's request counts: anything else (a stale tab, another
+      // program, a forged link) gets a 400 and the login goes on waiting.
+      if (url.searchParams.get('state') !== state) return void send({ kind: 'wrong-state' });
+      if (received) return void send({ kind: 'already' });
+      received = true;
+      void respond(303, { ...CALLBACK_HEADERS, location: '/done' });
+      callback.resolve(url);
+    })
+    .catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE') {
         throw new LoginError(
           `could not listen on ${host}:${port} for the login redirect: the port is in use (by another program, or another login still waiting); free it, or set login.listen to another port, or leave listen out to use a free one`,
@@ -187,7 +189,14 @@ async function browserLogin(client: Client, config: Config, cfg: LoginConfig, de
       }
       throw new LoginError(`could not listen on ${host}:${port} for the login redirect: ${e.message}`);
     });
-    const redirectUri = `http://${host}:${(server!.address() as AddressInfo).port}/callback`;
+  const server = await listening;
+  try {
+    const timedOut = aborted(deps.deadline(deps.timeoutMs)).then(() => {
+      throw new LoginError(`the login at ${cfg.issuer} was not completed within ${Math.round(deps.timeoutMs / 1000)} s; run the command again (or \`esc-kube login --device\`)`);
+    });
+    // Handled where it is awaited; until then a rejection (the timeout) must not count as unhandled.
+    timedOut.catch(() => undefined);
+    const redirectUri = `http://${host}:${server.port}/callback`;
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
       scope: scopes(cfg),
@@ -197,7 +206,7 @@ async function browserLogin(client: Client, config: Config, cfg: LoginConfig, de
     });
     deps.notify(`log in to ${new URL(cfg.issuer).host} in your browser; if it does not open, visit:\n  ${url.href}`);
     await deps.browser.open(url.href).catch((e: unknown) => deps.notify(`could not start a browser (${(e as Error).message}); open the link above yourself`));
-    const back = await callback;
+    const back = await Promise.race([callback.promise, timedOut]);
     const error = back.searchParams.get('error');
     try {
       if (error) {
@@ -214,23 +223,13 @@ async function browserLogin(client: Client, config: Config, cfg: LoginConfig, de
       throw e;
     } finally {
       // Let the browser fetch the result page before this process goes on (and may exit).
-      await Promise.race([resultShown.promise, new Promise((r) => setTimeout(r, RESULT_PAGE_GRACE_MS).unref())]);
+      await Promise.race([resultShown.promise, aborted(deps.deadline(RESULT_PAGE_GRACE_MS))]);
     }
   } finally {
-    clearTimeout(timer);
-    if (keepServing) {
-      // After a login, a reload still gets "already complete" while this process lives; the
-      // listener does not keep it alive.
-      server?.unref();
-    } else {
-      // Free the port whatever happened.
-      await new Promise<void>((r) => {
-        if (!server?.listening) return r();
-        server.close(() => r());
-        // A browser's keep-alive connection must not hold the port.
-        server.closeAllConnections();
-      });
-    }
+    // After a login, a reload still gets "already complete" while this process lives, and the
+    // listener does not keep it alive; otherwise the port is freed whatever happened.
+    if (keepServing) server.unref();
+    else await server.close();
   }
 }
 
@@ -239,7 +238,7 @@ async function deviceLogin(client: Client, config: Config, cfg: LoginConfig, dep
   const where = response.verification_uri_complete ?? response.verification_uri;
   deps.notify(`to log in to ${new URL(cfg.issuer).host}, visit ${where} and enter the code ${response.user_code}`);
   try {
-    return await client.pollDeviceAuthorizationGrant(config, response, undefined, { signal: AbortSignal.timeout(deps.timeoutMs) });
+    return await client.pollDeviceAuthorizationGrant(config, response, undefined, { signal: deps.deadline(deps.timeoutMs) });
   } catch (e) {
     const err = e as { name?: string; error?: string; message?: string };
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {

@@ -66,6 +66,8 @@ export interface AwsLoginDeps {
   environ: Readonly<Record<string, string | undefined>>;
   readFile(path: string): Promise<string>;
   fetch: typeof fetch;
+  /** An AbortSignal that fires after `ms`, for HTTP calls. */
+  deadline(ms: number): AbortSignal;
   now(): Date;
   sessions?: SessionLog;
   /**
@@ -218,7 +220,7 @@ async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps, isSecret: (key: 
 }
 
 /** Finds an OIDC token: the inputs first, then the token file, a named variable, GitHub Actions. */
-export async function findOidcToken(oidc: OidcInputs, deps: Pick<AwsLoginDeps, 'environ' | 'readFile' | 'fetch' | 'login'>): Promise<FoundToken> {
+export async function findOidcToken(oidc: OidcInputs, deps: Pick<AwsLoginDeps, 'environ' | 'readFile' | 'fetch' | 'deadline' | 'login'>): Promise<FoundToken> {
   if (oidc.webIdentityToken !== undefined && oidc.webIdentityToken.trim() !== '') {
     return { jwt: oidc.webIdentityToken.trim(), source: 'oidc.webIdentityToken' };
   }
@@ -243,7 +245,7 @@ export async function findOidcToken(oidc: OidcInputs, deps: Pick<AwsLoginDeps, '
   }
   const ghUrl = deps.environ.ACTIONS_ID_TOKEN_REQUEST_URL;
   const ghToken = deps.environ.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (ghUrl && ghToken) return { jwt: await fetchGitHubToken(ghUrl, ghToken, deps.fetch), source: 'GitHub Actions' };
+  if (ghUrl && ghToken) return { jwt: await fetchGitHubToken(ghUrl, ghToken, deps.fetch, deps.deadline), source: 'GitHub Actions' };
   const jwt = await deps.login?.(oidc.login);
   if (jwt) return { jwt, source: oidc.login ? `the login at ${oidc.login.issuer}` : 'the login of ~/.config/esc-kube/config.yaml' };
   throw new Error(
@@ -253,7 +255,10 @@ export async function findOidcToken(oidc: OidcInputs, deps: Pick<AwsLoginDeps, '
   );
 }
 
-async function fetchGitHubToken(requestUrl: string, requestToken: string, fetchImpl: typeof fetch): Promise<string> {
+/** How long the GitHub Actions OIDC token request may take. */
+const GITHUB_TOKEN_TIMEOUT_MS = 10_000;
+
+async function fetchGitHubToken(requestUrl: string, requestToken: string, fetchImpl: typeof fetch, deadline: (ms: number) => AbortSignal): Promise<string> {
   let url: URL;
   try {
     url = new URL(requestUrl);
@@ -263,7 +268,7 @@ async function fetchGitHubToken(requestUrl: string, requestToken: string, fetchI
   url.searchParams.set('audience', 'sts.amazonaws.com');
   let res: Response;
   try {
-    res = await fetchImpl(url, { headers: { Authorization: `bearer ${requestToken}`, Accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+    res = await fetchImpl(url, { headers: { Authorization: `bearer ${requestToken}`, Accept: 'application/json' }, signal: deadline(GITHUB_TOKEN_TIMEOUT_MS) });
   } catch (e) {
     throw new Error(`aws-login: could not get an OIDC token from GitHub Actions at ${url.host}: ${(e as Error).message}`);
   }

@@ -1,13 +1,12 @@
-// The providers that `fn::open::<name>` can use in esc-kube, wired to their real adapters.
+// The providers that `fn::open::<name>` can use in esc-kube. The process's parts (files, HTTP, the STS
+// client) come in as ProviderIo from the composition root.
 
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { pulumiStacksProvider } from './pulumi-stacks.js';
-import { stsEndpointSettings, stsEndpointUrl } from '../aws/endpoints.js';
+import { stsEndpointSettings, stsEndpointUrl, type StsEndpointSettings } from '../aws/endpoints.js';
 import type { Provider, ProviderRegistry } from '../esc/eval.js';
-import { sdkStsClient } from '../adapters/sts-client.js';
 import { awsLoginProvider, type SessionLog, type StsClient } from './aws-login.js';
 import type { LoginConfig } from '../login/oidc-login.js';
+import type { StateFs } from '../pulumi/state.js';
 
 /** What providers are built from. */
 export interface ProviderSetup {
@@ -21,27 +20,36 @@ export interface ProviderSetup {
   loginOnly?: boolean;
 }
 
-/** The real provider registry. */
-export function realProviders(setup: ProviderSetup): ProviderRegistry {
+/** The process's parts that providers use, supplied by the composition root. */
+export interface ProviderIo {
+  fs: StateFs;
+  readFile(path: string): Promise<string>;
+  homedir: string;
+  fetch: typeof fetch;
+  /** An STS client for a region and endpoint settings. */
+  sts(region: string, settings: StsEndpointSettings): StsClient;
+  /** An AbortSignal that fires after `ms` (a deadline for HTTP calls). */
+  deadline(ms: number): AbortSignal;
+}
+
+/** The provider registry over the process's parts. */
+export function providerRegistry(io: ProviderIo, setup: ProviderSetup): ProviderRegistry {
   const region = setup.environ.AWS_REGION || setup.environ.AWS_DEFAULT_REGION || 'us-east-1';
   const settings = stsEndpointSettings(setup.environ);
-  const sts = sdkStsClient(region, settings);
+  const sts = io.sts(region, settings);
   const providers = new Map<string, Provider>([
     [
       'pulumi-stacks',
-      pulumiStacksProvider({
-        fs: { readFile: (p) => readFile(p), readdir: (p) => readdir(p), stat: (p) => stat(p) },
-        environ: setup.environ,
-        homedir: homedir(),
-      }),
+      pulumiStacksProvider({ fs: io.fs, environ: setup.environ, homedir: io.homedir }),
     ],
     [
       'aws-login',
       awsLoginProvider({
         sts: setup.wrapSts ? setup.wrapSts(sts, stsEndpointUrl(region, settings)) : sts,
         environ: setup.environ,
-        readFile: (p) => readFile(p, 'utf8'),
-        fetch: globalThis.fetch,
+        readFile: io.readFile,
+        fetch: io.fetch,
+        deadline: io.deadline,
         now: setup.now,
         ...(setup.sessions ? { sessions: setup.sessions } : {}),
         ...(setup.login ? { login: setup.login } : {}),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { NumberValue, setOwn, type Exported } from '../esc/value.js';
 import { EscKubeError, quoteValue } from '../errors.js';
 import { errorDiag, escapeControls, type Diagnostic } from '../esc/diagnostics.js';
-import type { OpenedEnvironment } from '../use-cases/open-environment.js';
+import type { OpenedEnvironment } from '../esc/opened-environment.js';
 
 /** The default Pulumi Cloud API. */
 export const DEFAULT_API = 'https://api.pulumi.com';
@@ -76,7 +76,9 @@ export function cloudTimeoutMs(environ: Readonly<Record<string, string | undefin
 export interface CloudDeps {
   fetch: typeof fetch;
   sleep: (ms: number) => Promise<void>;
-  clock?: () => number;
+  clock: () => number;
+  /** An AbortSignal that fires after `ms`. */
+  deadline: (ms: number) => AbortSignal;
   /** The whole open (every attempt and wait) ends within this; default 30 s. */
   timeoutMs?: number;
 }
@@ -92,7 +94,7 @@ export async function openCloudEnvironment(name: string, access: CloudAccess, de
   const { path: parts, version } = checkCloudName(name);
   if (!access.token) throw new EscKubeError('env-not-found', `no Pulumi access token for ${name}: run \`pulumi login\` or set PULUMI_ACCESS_TOKEN`);
   const path = parts.join('/');
-  const now = deps.clock ?? (() => Date.now());
+  const now = deps.clock;
   const deadline = now() + (deps.timeoutMs ?? CLOUD_TIMEOUT_SECONDS * 1000);
   const ctx = { access, deps, name, now, deadline };
   const envPath = `/api/esc/environments/${parts.map(encodeURIComponent).join('/')}`;
@@ -239,7 +241,7 @@ async function call(ctx: CallContext, method: string, path: string, idempotent: 
       res = await deps.fetch(`${access.apiBase}${path}`, {
         method,
         headers: { Authorization: `token ${access.token}`, Accept: 'application/vnd.pulumi+8', 'Content-Type': 'application/json' },
-        signal: AbortSignal.timeout(left),
+        signal: deps.deadline(left),
       });
     } catch (e) {
       const err = e as { name?: string; cause?: { code?: string } };

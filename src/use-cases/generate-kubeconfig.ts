@@ -3,41 +3,17 @@
 // kubectl would use. No secret ever goes into the kubeconfig: only the command that fetches one.
 
 import { parse as parseYaml } from 'yaml';
-import type { AwsCredentials } from '../aws/eks-token.js';
+import { EksError, type EksClient, type EksCluster } from '../aws/eks.js';
+
+export { EksError, type EksClient, type EksCluster };
 import { EscKubeError } from '../errors.js';
-import { parsePath, selectPath } from '../format.js';
+import { parsePath, valueAt } from '../esc/path.js';
 import { entriesOf, mergeKubeconfig, NotAKubeconfig, type KubeconfigEntries, type NamedEntry } from '../kubeconfig/merge.js';
 import { exportedToPlain } from '../esc/value.js';
-import type { OpenedEnvironment } from './open-environment.js';
-import { credentialsFromEnvironment, resolveRegion } from './get-token.js';
+import type { OpenedEnvironment } from '../esc/opened-environment.js';
+import { credentialsFromEnvironment, resolveRegion } from '../aws/environment-credentials.js';
 import { checkClusterName } from '../token-request.js';
 import { HOMEPAGE } from '../version.js';
-
-/** A cluster as EKS describes it. */
-export interface EksCluster {
-  name: string;
-  arn: string;
-  endpoint: string;
-  certificateAuthorityData: string;
-  status: string;
-  version: string;
-}
-
-/** A failure reported by EKS, with its error code. */
-export class EksError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(message, options);
-  }
-}
-
-/** The EKS operation kubeconfig-gen needs. */
-export interface EksClient {
-  describeCluster(name: string, region: string, credentials: AwsCredentials): Promise<EksCluster>;
-}
 
 /** What kubeconfig-gen was asked for. */
 export interface KubeconfigInput {
@@ -153,7 +129,7 @@ async function describe(input: KubeconfigInput, env: OpenedEnvironment, region: 
 function fromStoredKubeconfig(env: OpenedEnvironment, path: string, region: string): Target[] {
   const parsed = parsePath(path);
   if ('error' in parsed) throw new EscKubeError('usage', parsed.error);
-  const selected = selectPath(env.exported, parsed.accessors);
+  const selected = valueAt(env.exported, parsed.accessors);
   if (!selected) throw new EscKubeError('path-not-found', `environment ${JSON.stringify(env.name)} has no value at ${JSON.stringify(path)}`);
   let config = exportedToPlain(selected);
   if (typeof config === 'string') {

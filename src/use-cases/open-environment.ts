@@ -1,12 +1,15 @@
 // Use case: open an environment by name from a store and evaluate it.
 
 import { EscKubeError } from '../errors.js';
-import { hasErrors, type Diagnostic, type SourceLookup } from '../esc/diagnostics.js';
-import { evaluateEnvironment, NeedsDeeperStack, type EnvironmentLoader, type EnvironmentSource, type ProviderRegistry } from '../esc/eval.js';
+import { hasErrors } from '../esc/diagnostics.js';
+import { evaluateEnvironment, NeedsDeeperStack, type EnvironmentLoader, type ProviderRegistry } from '../esc/eval.js';
 import { checkProjectionNames } from '../esc/projection.js';
 import { redactDefinition } from '../esc/redact-source.js';
 import { suggest } from '../esc/suggest.js';
-import type { Exported, Value } from '../esc/value.js';
+import type { OpenedEnvironment } from '../esc/opened-environment.js';
+import type { Exported } from '../esc/value.js';
+
+export type { OpenedEnvironment };
 
 /** A store of environments: a loader that can also list and describe itself. */
 export interface EnvironmentStore extends EnvironmentLoader {
@@ -30,19 +33,6 @@ export interface OpenEnvironmentDeps {
   mode?: 'open' | 'check';
   /** In check mode, decrypt ciphertexts all the same. */
   showSecrets?: boolean;
-}
-
-/** An evaluated environment. */
-export interface OpenedEnvironment {
-  name: string;
-  value?: Value | undefined;
-  /** The merged values, with secret flags; undefined when the environment is empty. */
-  exported: Exported | undefined;
-  diagnostics: Diagnostic[];
-  /** Every definition read (root and imports), by environment name. */
-  sources: Map<string, EnvironmentSource>;
-  /** Finds the text of an environment for rendering diagnostics. */
-  lookup: SourceLookup;
 }
 
 /** Loads and evaluates an environment; diagnostics are returned, not thrown (see {@link requireNoErrors}). */

@@ -3,13 +3,13 @@
 // goes into the named variable, `${path}` references in the arguments are replaced by values, and the
 // files are removed however the command ends.
 
-import { formatAccess, parseInterpolation } from '../esc/ast.js';
-import type { Diagnostic } from '../esc/diagnostics.js';
+import { formatAccess, parseTemplate } from '../esc/ast.js';
 import { projectEnvironment, scalarText } from '../esc/projection.js';
 import { NumberValue, secretPaths, type Exported } from '../esc/value.js';
 import { EscKubeError } from '../errors.js';
-import { formatJson, selectPath } from '../format.js';
-import type { OpenedEnvironment } from './open-environment.js';
+import { valueAt } from '../esc/path.js';
+import { compactJson } from '../esc/render-json.js';
+import type { OpenedEnvironment } from '../esc/opened-environment.js';
 
 /** Runs a child process and resolves its exit status (128 + signal number when killed by a signal). */
 export interface CommandRunner {
@@ -60,15 +60,13 @@ export async function runInEnvironment(input: RunInput, deps: { runner: CommandR
  */
 export function interpolateArgument(arg: string, root: Exported | undefined, allowSecrets = false): string {
   if (!arg.includes('${')) return arg;
-  const diags: Diagnostic[] = [];
-  const node = { kind: 'string' as const, value: arg, path: '', range: { env: '<argv>', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } };
-  const parts = parseInterpolation(node, '<argv>', diags);
+  const { parts, diagnostics: diags } = parseTemplate(arg, '<argv>');
   if (diags.length > 0) throw new EscKubeError('usage', `invalid reference in argument ${JSON.stringify(arg)}: ${diags[0]!.summary}`);
   let out = '';
   for (const p of parts) {
     out += p.text;
     if (!p.access) continue;
-    const v = selectPath(root, p.access);
+    const v = valueAt(root, p.access);
     if (!v) {
       const shown = arg.slice(arg.indexOf('${'), arg.indexOf('}', arg.indexOf('${')) + 1);
       // Most often meant for the shell ("sh -c 'echo ${HOME}'"): $$ passes a $ through.
@@ -81,7 +79,7 @@ export function interpolateArgument(arg: string, root: Exported | undefined, all
         `an argument refers to \${${formatAccess(p.access)}}, which is secret: arguments are visible to every user in the process list (ps); pass it in environmentVariables or files instead, or allow it with --show-secrets`,
       );
     }
-    out += scalarText(v) ?? formatJson(v).replace(/\n\s*/g, '');
+    out += scalarText(v) ?? compactJson(v);
   }
   return out;
 }

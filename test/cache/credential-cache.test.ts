@@ -3,11 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CACHE_FORMAT, CredentialCache, cacheKey, fileDigest } from '../../src/cache/credential-cache.js';
-import { acquireLock, DEFAULT_LOCK_OPTIONS } from '../../src/cache/file-lock.js';
-import { fileKeychain } from '../../src/cache/file-store.js';
-import { cacheMode, resilientKeychain } from '../../src/cache/select-store.js';
-import { KEYTAR_MISSING, keytarKeychain, loadKeytar, type Keychain, type KeytarApi } from '../../src/cache/keychain.js';
+import { CACHE_FORMAT, CredentialCache, cacheKey } from '../../src/cache/credential-cache.js';
+import { cacheFiles, fileDigest } from '../../src/adapters/cache-files.js';
+import { acquireLock, DEFAULT_LOCK_OPTIONS } from '../../src/adapters/file-lock.js';
+import { fileKeychain } from '../../src/adapters/file-store.js';
+import { cacheMode, resilientKeychain } from '../../src/adapters/select-store.js';
+import { KEYTAR_MISSING, keytarKeychain, loadKeytar, type Keychain, type KeytarApi } from '../../src/adapters/keychain.js';
 import { decodeJwtClaims, identityDigest } from '../../src/aws/jwt.js';
 import { TestIssuer } from '../fakes/jwt.js';
 
@@ -21,7 +22,7 @@ async function tokenCacheWithEnvFile(now: string) {
   const d = dir();
   const envFile = join(d, 'env.yaml');
   writeFileSync(envFile, 'values: {a: 1}\n');
-  const cache = new CredentialCache(fileKeychain(d), d, at(now));
+  const cache = new CredentialCache(fileKeychain(d), cacheFiles(d), at(now));
   const entry = { v: CACHE_FORMAT, token: tokenSignedAt('20300101T000000Z'), expiration: '2030-01-01T00:14:00.000Z', files: [{ path: envFile, sha256: (await fileDigest(envFile))! }] };
   await cache.put('t-1', entry, { kind: 'token', env: 'e', cluster: 'c', region: 'us-west-2' });
   return { d, envFile, cache };
@@ -36,7 +37,7 @@ describe('token tier', () => {
     ['2030-01-01T00:20:00Z', false],
   ])('at %s served: %s (at least 2 minutes must remain)', async (now, served) => {
     const { d } = await tokenCacheWithEnvFile('2030-01-01T00:00:00Z');
-    const later = new CredentialCache(fileKeychain(d), d, at(now));
+    const later = new CredentialCache(fileKeychain(d), cacheFiles(d), at(now));
     expect((await later.getToken('t-1')) !== undefined).toBe(served);
   });
 
@@ -99,7 +100,7 @@ describe('token tier', () => {
     it('any other source: a miss once the token it came from has expired', async () => {
       const { cache } = await setupIdentity(issuer.mint({ exp: nowS + 300 }, nowS), 'other');
       expect(await cache.getToken('t-1')).toBeDefined();
-      const later = new CredentialCache(cache.store, cache.dir, at('2030-01-01T00:05:01Z'));
+      const later = new CredentialCache(cache.store, cache.files, at('2030-01-01T00:05:01Z'));
       expect(await later.getToken('t-1')).toBeUndefined();
     });
   });
@@ -118,7 +119,7 @@ describe('token tier', () => {
 
   it('a store that throws is a miss, and a failed write is not an error', async () => {
     const broken: Keychain = { kind: 'keychain', label: 'broken', get: async () => Promise.reject(new Error('locked')), set: async () => Promise.reject(new Error('locked')), delete: async () => {} };
-    const cache = new CredentialCache(broken, dir(), at('2030-01-01T00:00:00Z'));
+    const cache = new CredentialCache(broken, cacheFiles(dir()), at('2030-01-01T00:00:00Z'));
     expect(await cache.getToken('t-1')).toBeUndefined();
     await expect(cache.put('t-1', { v: 1, token: 'x', expiration: '2030-01-01T01:00:00Z', files: [] }, { kind: 'token' })).resolves.toBeUndefined();
   });
@@ -131,12 +132,12 @@ describe('session tier', () => {
     ['2030-01-01T00:55:01Z', false],
   ])('at %s reused: %s (at least 5 minutes must remain)', async (now, reused) => {
     const d = dir();
-    await new CredentialCache(fileKeychain(d), d, at('2030-01-01T00:00:00Z')).put(
+    await new CredentialCache(fileKeychain(d), cacheFiles(d), at('2030-01-01T00:00:00Z')).put(
       's-1',
       { v: CACHE_FORMAT, accessKeyId: 'ASIA', secretAccessKey: 'sk', sessionToken: 'st', expiration: '2030-01-01T01:00:00.000Z' },
       { kind: 'session', role: 'arn:aws:iam::1:role/r', env: 'e' },
     );
-    expect((await new CredentialCache(fileKeychain(d), d, at(now)).getSession('s-1')) !== undefined).toBe(reused);
+    expect((await new CredentialCache(fileKeychain(d), cacheFiles(d), at(now)).getSession('s-1')) !== undefined).toBe(reused);
   });
 });
 

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CredentialCache, CACHE_FORMAT, type SingleFlight } from '../../src/cache/credential-cache.js';
-import { DEFAULT_LOCK_OPTIONS } from '../../src/cache/file-lock.js';
-import { fileKeychain } from '../../src/cache/file-store.js';
+import { DEFAULT_LOCK_OPTIONS } from '../../src/adapters/file-lock.js';
+import { fileKeychain } from '../../src/adapters/file-store.js';
+import { cacheFiles } from '../../src/adapters/cache-files.js';
 import { cachingStsClient } from '../../src/cache/caching-sts.js';
 import { loginIdToken, loginKey } from '../../src/login/oidc-login.js';
 import { getToken, type GetTokenDeps } from '../../src/use-cases/get-token.js';
@@ -19,10 +20,13 @@ import { TestIssuer } from '../fakes/jwt.js';
 
 const now = new Date('2030-01-01T00:00:00Z');
 
-/** A cache in a fresh directory; its lock waiters sleep a real millisecond (the events are the lock's). */
+/** Lock waiters sleep a real millisecond between looks (the outcomes are decided by the lock, not the sleep). */
+const quickLocks = { ...DEFAULT_LOCK_OPTIONS, sleep: () => new Promise<void>((r) => setTimeout(r, 1)) };
+
+/** A cache in a fresh directory. */
 function freshCache(): CredentialCache {
   const dir = mkdtempSync(join(tmpdir(), 'esc-kube-flight-'));
-  return new CredentialCache(fileKeychain(dir), dir, () => now, { ...DEFAULT_LOCK_OPTIONS, sleep: () => new Promise((r) => setTimeout(r, 1)) });
+  return new CredentialCache(fileKeychain(dir), cacheFiles(dir, quickLocks), () => now);
 }
 
 /** A CredentialCache that records the keys getOrCreate is called with. */
@@ -93,10 +97,7 @@ describe('getOrCreate', () => {
 
 describe('the three users of getOrCreate', () => {
   it('the token tier: five parallel calls open the environment and sign once', async () => {
-    const cache = new RecordingCache(fileKeychain(mkdtempSync(join(tmpdir(), 'esc-kube-flight-'))), mkdtempSync(join(tmpdir(), 'esc-kube-flight-')), () => now, {
-      ...DEFAULT_LOCK_OPTIONS,
-      sleep: () => new Promise((r) => setTimeout(r, 1)),
-    });
+    const cache = new RecordingCache(fileKeychain(mkdtempSync(join(tmpdir(), 'esc-kube-flight-'))), cacheFiles(mkdtempSync(join(tmpdir(), 'esc-kube-flight-')), quickLocks), () => now);
     let opens = 0;
     const text = 'values:\n  environmentVariables:\n    AWS_ACCESS_KEY_ID: AKIDTEST\n    AWS_SECRET_ACCESS_KEY: s\n    AWS_REGION: eu-west-1\n';
     const deps: GetTokenDeps = {
@@ -117,10 +118,7 @@ describe('the three users of getOrCreate', () => {
   });
 
   it('the session tier: five parallel AssumeRoleWithWebIdentity calls make one STS call', async () => {
-    const cache = new RecordingCache(fileKeychain(mkdtempSync(join(tmpdir(), 'esc-kube-flight-'))), mkdtempSync(join(tmpdir(), 'esc-kube-flight-')), () => now, {
-      ...DEFAULT_LOCK_OPTIONS,
-      sleep: () => new Promise((r) => setTimeout(r, 1)),
-    });
+    const cache = new RecordingCache(fileKeychain(mkdtempSync(join(tmpdir(), 'esc-kube-flight-'))), cacheFiles(mkdtempSync(join(tmpdir(), 'esc-kube-flight-')), quickLocks), () => now);
     let calls = 0;
     const sts = cachingStsClient(
       {
@@ -143,11 +141,22 @@ describe('the three users of getOrCreate', () => {
 
   it('the login: a cached ID token is read through getOrCreate, by every caller, with no identity provider at all', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'esc-kube-flight-'));
-    const cache = new RecordingCache(fileKeychain(dir), dir, () => now);
+    const cache = new RecordingCache(fileKeychain(dir), cacheFiles(dir), () => now);
     const cfg = { issuer: 'http://127.0.0.1:9/none', clientId: 'esc-kube' };
     const key = loginKey(cfg);
     await cache.put(key, { v: CACHE_FORMAT, idToken: 'id-token', expiration: new Date(now.getTime() + 600_000).toISOString() }, { kind: 'login', role: cfg.issuer, env: 'e' });
-    const deps = { cache, now: () => now, notify: () => {}, browser: { available: () => false, open: async () => {} }, interactive: false, device: false, timeoutMs: 1000, env: 'e' };
+    const deps = {
+      cache,
+      now: () => now,
+      notify: () => {},
+      browser: { available: () => false, open: async () => {} },
+      interactive: false,
+      device: false,
+      timeoutMs: 1000,
+      env: 'e',
+      listener: { listen: () => Promise.reject(new Error('no listener in this test')) },
+      deadline: () => new AbortController().signal,
+    };
     expect(await Promise.all([loginIdToken(cfg, deps), loginIdToken(cfg, deps)])).toEqual(['id-token', 'id-token']);
     expect(cache.flights).toEqual([key, key]);
   });

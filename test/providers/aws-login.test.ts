@@ -107,6 +107,7 @@ describe('OIDC token sources, in order', () => {
     environ: { AWS_WEB_IDENTITY_TOKEN_FILE: '/token', MY_JWT: 'from-env', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://gh.example/token?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'gh-request-token' },
     readFile: async (p: string) => `from-file:${p}`,
     fetch: ghFetch,
+    deadline: () => new AbortController().signal,
   };
   const base = { roleArn: 'r', sessionName: 's' };
   it.each([
@@ -121,7 +122,7 @@ describe('OIDC token sources, in order', () => {
   });
 
   it('lists what it tried when nothing is found', async () => {
-    await expect(findOidcToken(base, { environ: {}, readFile: all.readFile, fetch: ghFetch })).rejects.toThrow(
+    await expect(findOidcToken(base, { environ: {}, readFile: all.readFile, fetch: ghFetch, deadline: all.deadline })).rejects.toThrow(
       /tried oidc\.webIdentityToken, oidc\.webIdentityTokenFile, \$AWS_WEB_IDENTITY_TOKEN_FILE, oidc\.webIdentityTokenEnv, GitHub Actions .* and an interactive login/,
     );
   });
@@ -129,8 +130,8 @@ describe('OIDC token sources, in order', () => {
     const readFile = async () => {
       throw Object.assign(new Error('x'), { code: 'ENOENT' });
     };
-    await expect(findOidcToken({ ...base, webIdentityTokenFile: '/nope' }, { environ: {}, readFile, fetch: ghFetch })).rejects.toThrow('could not read the OIDC token from oidc.webIdentityTokenFile (/nope): no such file');
-    await expect(findOidcToken({ ...base, webIdentityTokenEnv: 'UNSET' }, { environ: {}, readFile, fetch: ghFetch })).rejects.toThrow('names $UNSET, which is not set');
+    await expect(findOidcToken({ ...base, webIdentityTokenFile: '/nope' }, { environ: {}, readFile, fetch: ghFetch, deadline: all.deadline })).rejects.toThrow('could not read the OIDC token from oidc.webIdentityTokenFile (/nope): no such file');
+    await expect(findOidcToken({ ...base, webIdentityTokenEnv: 'UNSET' }, { environ: {}, readFile, fetch: ghFetch, deadline: all.deadline })).rejects.toThrow('names $UNSET, which is not set');
   });
   it('explains a GitHub refusal', async () => {
     const refuse: typeof fetch = async () => new Response('no', { status: 403 });

@@ -1,26 +1,15 @@
 import { createRequire } from 'node:module';
 import { EscKubeError } from '../errors.js';
+import { KeychainTimeout, type Keychain } from '../cache/ports.js';
+
+export type { Keychain };
 
 // The store behind the credential cache: one small interface, with adapters for the OS keychain
 // (@napi-rs/keyring by default, keytar on request) and a file store. A keychain that fails or does not
 // answer within the time limit is never fatal: callers fall back to the file store or to no cache.
 
-/** A place to keep cache entries (secret JSON strings) by key. */
-export interface Keychain {
-  /** "keychain" for an OS keychain, "file" for the file store. */
-  readonly kind: 'keychain' | 'file';
-  /** A name for messages and `cache ls`. */
-  readonly label: string;
-  get(key: string): Promise<string | undefined>;
-  set(key: string, value: string): Promise<void>;
-  delete(key: string): Promise<void>;
-}
-
 /** The service name entries are stored under in the OS keychain. */
 export const KEYCHAIN_SERVICE = 'esc-kube';
-
-/** Thrown when a keychain does not answer in time. */
-export class KeychainTimeout extends Error {}
 
 /** Races an operation against a time limit. */
 export async function withTimeout<T>(op: Promise<T>, ms: number, what: string): Promise<T> {

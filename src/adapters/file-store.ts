@@ -6,15 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { constants, lstatSync } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Keychain } from './keychain.js';
+import { UntrustedCache, type Keychain } from '../cache/ports.js';
 
 /** The cache directory: $XDG_CACHE_HOME/esc-kube, else ~/.cache/esc-kube. */
 export function cacheDir(environ: Readonly<Record<string, string | undefined>>, homedir: string): string {
   return join(environ.XDG_CACHE_HOME || join(homedir, '.cache'), 'esc-kube');
 }
-
-/** Thrown when the cache directory cannot be trusted (someone else could have written into it). */
-export class UntrustedCache extends Error {}
 
 /** The uid of this process, or undefined where there are no uids (Windows). */
 const ownUid = (): number | undefined => process.getuid?.();

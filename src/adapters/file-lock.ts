@@ -3,6 +3,9 @@
 // whose owner is gone (killed) or that is older than the longest reasonable hold is taken over.
 
 import { open, readFile, rm, stat } from 'node:fs/promises';
+import type { Held } from '../cache/ports.js';
+
+export type { Held };
 
 /** Lock settings. */
 export interface LockOptions {
@@ -52,14 +55,6 @@ export function lockOptionsForLogin(loginTimeoutMs: number, base: LockOptions = 
     waitMs: Math.max(base.waitMs, loginTimeoutMs + LOCK_WAIT_BEYOND_LOGIN_MS),
     staleMs: Math.max(base.staleMs, loginTimeoutMs + LOCK_STALE_BEYOND_LOGIN_MS),
   };
-}
-
-/** The result of taking a lock: whether it was acquired (false after the bounded wait) and a release. */
-export interface Held {
-  acquired: boolean;
-  /** True when another process held the lock while we waited (it may have filled the cache). */
-  waited: boolean;
-  release(): Promise<void>;
 }
 
 /** Takes the lock at `path`, waiting for another holder up to `waitMs`. */

@@ -1,0 +1,42 @@
+// Opening the credential cache the way --cache / $ESC_KUBE_CACHE ask: the OS keychain (with the file
+// store behind it) or files, in $XDG_CACHE_HOME/esc-kube. Built by the composition root, for the warm
+// path and the full command alike.
+
+import { CredentialCache } from '../cache/credential-cache.js';
+import { cacheFiles } from './cache-files.js';
+import type { LockOptions } from './file-lock.js';
+import { cacheDir, cacheDirProblem } from './file-store.js';
+import { cacheMode, selectStore } from './select-store.js';
+
+/** What opening the cache came to. */
+export type CacheChoice =
+  | { kind: 'cache'; cache: CredentialCache }
+  /** --cache none or $ESC_KUBE_CACHE=none. */
+  | { kind: 'off' }
+  /** The directory could have been written by someone else: not used. */
+  | { kind: 'untrusted'; problem: string }
+  /** An invalid mode or keychain setting. */
+  | { kind: 'invalid'; error: string };
+
+/** What opening the cache needs from the process. */
+export interface CacheSetup {
+  environ: Readonly<Record<string, string | undefined>>;
+  homedir: string;
+  platform: NodeJS.Platform;
+  now: () => Date;
+  lockOptions?: LockOptions;
+  /** Receives the one-line notice when the keychain falls back to files (none: stay silent). */
+  notice?: (message: string) => void;
+}
+
+/** Opens the credential cache for a --cache flag (undefined: $ESC_KUBE_CACHE, else keychain). */
+export function chooseCredentialCache(flag: string | undefined, setup: CacheSetup): CacheChoice {
+  const mode = cacheMode(flag, setup.environ);
+  if (typeof mode !== 'string') return { kind: 'invalid', error: mode.error };
+  if (mode === 'none') return { kind: 'off' };
+  const dir = cacheDir(setup.environ, setup.homedir);
+  const problem = cacheDirProblem(dir);
+  if (problem) return { kind: 'untrusted', problem };
+  const store = selectStore({ mode, dir, environ: setup.environ, platform: setup.platform, ...(setup.notice ? { notice: setup.notice } : {}) });
+  return { kind: 'cache', cache: new CredentialCache(store, cacheFiles(dir, setup.lockOptions), setup.now) };
+}

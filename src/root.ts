@@ -1,0 +1,68 @@
+// The composition root, with main.ts: the only code that builds the process's parts into the CLI's
+// dependencies. main.ts gives the warm path its narrow view (environment, places, the credential
+// cache); this module builds the rest, once per run, when the warm path did not answer.
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import type { Deps, Environ } from './cli.js';
+import { systemBrowser } from './adapters/browser.js';
+import { httpCallbackListener } from './adapters/callback-server.js';
+import { chooseCredentialCache } from './adapters/cache-setup.js';
+import { sdkEksClient } from './adapters/eks-client.js';
+import { lockOptionsForLogin, processIsAlive } from './adapters/file-lock.js';
+import { kubeconfigFile } from './adapters/kubeconfig-file.js';
+import { privateFiles } from './adapters/private-files.js';
+import { processRunner } from './adapters/process-runner.js';
+import { readTextIfExists } from './adapters/read-text.js';
+import { sdkStsClient } from './adapters/sts-client.js';
+import { loginTimeoutMs } from './login/login-source.js';
+import { providerRegistry, type ProviderIo } from './providers/registry.js';
+import { VERSION } from './version.js';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Builds the real dependencies from the running process. */
+export function processDeps(environ: Environ): Deps {
+  const home = homedir();
+  const now = () => new Date();
+  const io: ProviderIo = {
+    fs: { readFile: (p) => readFile(p), readdir: (p) => readdir(p), stat: (p) => stat(p) },
+    readFile: (p) => readFile(p, 'utf8'),
+    homedir: home,
+    fetch: globalThis.fetch,
+    sts: sdkStsClient,
+    deadline: (ms) => AbortSignal.timeout(ms),
+  };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    environ,
+    cwd: process.cwd(),
+    homedir: home,
+    fs: { stat, readFile, readdir: (p) => readdir(p, { withFileTypes: true }) },
+    runner: processRunner(process),
+    files: privateFiles(tmpdir()),
+    now,
+    providers: (setup) => providerRegistry(io, setup),
+    cache: (flag) =>
+      chooseCredentialCache(flag, {
+        environ,
+        homedir: home,
+        platform: process.platform,
+        now,
+        lockOptions: lockOptionsForLogin(loginTimeoutMs(environ)),
+        notice: (m) => process.stderr.write(`esc-kube: ${m}\n`),
+      }),
+    version: VERSION,
+    platform: process.platform,
+    eks: sdkEksClient,
+    readText: readTextIfExists,
+    browser: systemBrowser(environ, process.platform),
+    loginListener: httpCallbackListener,
+    stdinIsTTY: process.stdin.isTTY === true,
+    fetch: globalThis.fetch,
+    sleep,
+    deadline: (ms) => AbortSignal.timeout(ms),
+    kubeconfig: kubeconfigFile({ isAlive: processIsAlive, sleep, now: () => Date.now() }),
+  };
+}
