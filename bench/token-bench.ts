@@ -5,8 +5,8 @@
 //   - a cold call (STS AssumeRoleWithWebIdentity at a local moto_server, no cache);
 //   - `aws eks get-token` with static credentials;
 // medians over at least 20 runs each; the peak RSS of a hit; the STS calls made by 50 parallel cold
-// processes. Targets: a hit within 30 ms of bare node, at least 8 times faster than the AWS CLI, and
-// under 60 MB peak RSS.
+// processes. Targets: a hit within 10 ms of bare node with the file store and 15 ms with the keychain,
+// at least 8 times faster than the AWS CLI, and under 50 MB peak RSS.
 
 import { spawnSync, spawn } from 'node:child_process';
 import { readdirSync, rmSync, existsSync } from 'node:fs';
@@ -109,9 +109,11 @@ if (hasCommand('aws')) {
 
 console.log('\ntargets');
 const check = (what: string, ok: boolean, detail: string) => console.log(`  ${ok ? 'met    ' : 'NOT MET'}  ${what}: ${detail}`);
-check('token-tier hit within 30 ms of bare node (file store)', hit.ms - node.ms <= 30, `+${(hit.ms - node.ms).toFixed(1)} ms`);
-if (keychainHit) check('token-tier hit within 30 ms of bare node (keychain)', keychainHit.ms - node.ms <= 30, `+${(keychainHit.ms - node.ms).toFixed(1)} ms`);
+check('token-tier hit within 10 ms of bare node (file store)', hit.ms - node.ms <= 10, `+${(hit.ms - node.ms).toFixed(1)} ms`);
+if (keychainHit) check('token-tier hit within 15 ms of bare node (keychain)', keychainHit.ms - node.ms <= 15, `+${(keychainHit.ms - node.ms).toFixed(1)} ms`);
+else console.log('  (no Secret Service here: the keychain target was not measured)');
 if (awsMs) check('at least 8 times faster than aws eks get-token', awsMs / hit.ms >= 8, `${(awsMs / hit.ms).toFixed(1)}x (file store)${keychainHit ? `, ${(awsMs / keychainHit.ms).toFixed(1)}x (keychain)` : ''}`);
-if (hit.rssKb) check('peak RSS of a hit under 60 MB', hit.rssKb < 60 * 1024, `${(hit.rssKb / 1024).toFixed(1)} MB`);
+if (hit.rssKb) check('peak RSS of a hit under 50 MB (file store)', hit.rssKb < 50 * 1024, `${(hit.rssKb / 1024).toFixed(1)} MB`);
+if (keychainHit?.rssKb) check('peak RSS of a hit under 50 MB (keychain)', keychainHit.rssKb < 50 * 1024, `${(keychainHit.rssKb / 1024).toFixed(1)} MB`);
 removeTempDirs();
 process.exit(0);

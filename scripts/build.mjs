@@ -1,21 +1,46 @@
-// Builds dist/ with esbuild: one ESM module for the entry and shared code, split at the dynamic
-// imports, so that a cached `esc-kube token` loads a few files instead of dozens. Dependencies stay
-// in node_modules (external). Type checking is tsc's job (npm run typecheck).
+// Builds dist/ with esbuild, in two parts:
+//   - dist/main.cjs: the entry, with the warm path of `esc-kube token` (fast-token.ts, the credential
+//     cache and SHA-256) in one CommonJS file, so that a cache hit loads one file and no ES module
+//     loader: the ESM loader, node:crypto and a fan-out of chunks cost a hit about 10 ms of start-up.
+//   - dist/cli.js, dist/root.js, dist/deep-worker.js, dist/adapters/deep-stack.js: the full command, as
+//     ES modules sharing chunks, loaded by main.cjs on a miss.
+// Dependencies stay in node_modules (external), but for @noble/hashes in the warm path. Type checking
+// is tsc's job (npm run typecheck).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
 rmSync('dist', { recursive: true, force: true });
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+
 await build({
-  // deep-worker: the entry of the large-stack thread (src/deep-stack.ts).
-  entryPoints: ['src/main.ts', 'src/deep-worker.ts'],
+  ...common,
+  entryPoints: { cli: 'src/cli.ts', root: 'src/root.ts', 'deep-worker': 'src/deep-worker.ts', 'adapters/deep-stack': 'src/adapters/deep-stack.ts' },
   outdir: 'dist',
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
   packages: 'external',
-  sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
-  logLevel: 'warning',
+});
+
+/** The full command's modules stay separate files, imported on a miss. */
+const fullCommand = {
+  name: 'full-command-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(cli|root|adapters\/deep-stack)\.js$/ }, (args) => ({ path: args.path, external: true }));
+    // Everything in node_modules but @noble/hashes stays external.
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@noble/hashes') ? undefined : { path: args.path, external: true }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: ['src/main.ts'],
+  outfile: 'dist/main.cjs',
+  format: 'cjs',
+  plugins: [fullCommand],
+  // @noble/hashes/utils reaches for WebCrypto (node:crypto) only for random bytes, which SHA-256 does
+  // not need: the stub keeps node:crypto out of the warm path.
+  alias: { '@noble/hashes/crypto': './scripts/no-webcrypto.cjs' },
+  // import.meta.url, for createRequire in the keychain adapter (computed when used: node:url is not free).
+  banner: { js: 'const __importMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
+  define: { 'import.meta': '__importMeta' },
 });

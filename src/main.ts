@@ -3,34 +3,37 @@
 // process (its variables and places, and the credential cache), before the CLI framework, the YAML
 // parser, the AWS SDK or the signer are loaded; everything else loads the full CLI and root.ts.
 
-import { homedir } from 'node:os';
+import { writeSync } from 'node:fs';
 import type { Deps } from './cli.js';
 import { chooseCredentialCache } from './adapters/cache-setup.js';
 
 /** Runs esc-kube with the given arguments; returns the exit status. */
 export async function main(argv: readonly string[], deps?: Deps): Promise<number> {
   if (deps) return runWith(argv, deps);
+  let tokenTierMissed = false;
+  if (argv.includes('token')) {
+    const { cachedToken } = await import('./fast-token.js');
+    // The warm path only reads the variables (and $HOME is what os.homedir() would answer first).
+    const environ: Readonly<Record<string, string | undefined>> = process.env;
+    const home = environ.HOME || (await import('node:os')).homedir();
+    const outcome = await cachedToken(argv, {
+      environ,
+      cwd: process.cwd(),
+      homedir: home,
+      // Silent: a miss falls through to the full command, which stores and tells.
+      cache: (flag) => chooseCredentialCache(flag, { environ, homedir: home, platform: process.platform, now: () => new Date() }),
+      // Written straight to the descriptors: creating process.stdout's stream costs a hit ~2 ms.
+      stdout: { write: (text: string) => writeFully(1, text) },
+      stderr: { write: (text: string) => writeFully(2, text) },
+    }).catch(() => 'declined' as const);
+    if (typeof outcome === 'object') return outcome.served;
+    tokenTierMissed = outcome === 'missed';
+  }
   // The caller's variables, as they were: what commands see, and what `env run` passes on.
   const callerEnviron: Readonly<Record<string, string | undefined>> = { ...process.env };
   // kubectl shows everything a plugin writes to stderr; the AWS SDK's Node-version notice is noise there.
   // The SDK reads it from the process; no command passes it on.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  let tokenTierMissed = false;
-  if (argv.includes('token')) {
-    const { cachedToken } = await import('./fast-token.js');
-    const home = homedir();
-    const outcome = await cachedToken(argv, {
-      environ: callerEnviron,
-      cwd: process.cwd(),
-      homedir: home,
-      // Silent: a miss falls through to the full command, which stores and tells.
-      cache: (flag) => chooseCredentialCache(flag, { environ: callerEnviron, homedir: home, platform: process.platform, now: () => new Date() }),
-      stdout: process.stdout,
-      stderr: process.stderr,
-    }).catch(() => 'declined' as const);
-    if (typeof outcome === 'object') return outcome.served;
-    tokenTierMissed = outcome === 'missed';
-  }
   const [{ runCli }, { processDeps }] = await Promise.all([import('./cli.js'), import('./root.js')]);
   // Only after a real miss on the warm path may the command skip its own read of the token tier (a
   // request the warm path declined, such as one with a flag it does not know, must still be looked up).
@@ -40,7 +43,7 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
     if ((e as { code?: string }).code !== 'needs-deep-stack') throw e;
     // An environment nests deeper than this thread's stack can follow: the same command on a large stack.
     const { runOnDeepStack } = await import('./adapters/deep-stack.js');
-    return runOnDeepStack(new URL('./deep-worker.js', import.meta.url), argv, callerEnviron);
+    return runOnDeepStack(argv, callerEnviron);
   }
 }
 
@@ -52,5 +55,17 @@ async function runWith(argv: readonly string[], deps: Deps): Promise<number> {
   } catch (e) {
     if ((e as { code?: string }).code !== 'needs-deep-stack' || deps.deepStack) throw e;
     return runCli(argv, { ...deps, deepStack: true });
+  }
+}
+
+/** Writes all of `text` to a descriptor; a non-blocking pipe that is full is left to the stream. */
+function writeFully(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(fd, bytes, done);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(done));
   }
 }

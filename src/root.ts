@@ -21,6 +21,7 @@ import { VERSION } from './version.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+
 /** Builds the real dependencies from the running process. */
 export function processDeps(environ: Environ): Deps {
   const home = homedir();

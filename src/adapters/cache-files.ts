@@ -1,17 +1,19 @@
 // The cache directory on disk (the CacheFiles port): private files written atomically, untrusted ones
 // read as missing, lock files, and the digests of the files a cached token was made from.
 
-import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: a cache hit (which only reads, synchronously) does not load it.
+import { promises as fsp, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CacheFiles } from '../cache/ports.js';
+import { sha256Hex } from '../cache/sha256.js';
 import { acquireLock, DEFAULT_LOCK_OPTIONS, type LockOptions } from './file-lock.js';
 import { ensurePrivateDir, listCacheFiles, readIfExists, writePrivateFile } from './file-store.js';
 
 /** The SHA-256 (hex) of a file's bytes, or undefined when it cannot be read. */
 export async function fileDigest(path: string): Promise<string | undefined> {
   try {
-    return createHash('sha256').update(await readFile(path)).digest('hex');
+    // Synchronous, as the cache's other reads on a hit (see readIfExists).
+    return sha256Hex(readFileSync(path));
   } catch {
     return undefined;
   }
@@ -26,13 +28,13 @@ export function cacheFiles(dir: string, lockOptions: LockOptions = DEFAULT_LOCK_
       await ensurePrivateDir(dir);
       await writePrivateFile(join(dir, name), text);
     },
-    remove: (name) => rm(join(dir, name), { force: true }),
+    remove: (name) => fsp.rm(join(dir, name), { force: true }),
     list: () => listCacheFiles(dir),
     async lock(name) {
       await ensurePrivateDir(dir);
       return acquireLock(join(dir, name), lockOptions);
     },
     digest: fileDigest,
-    readText: (path) => readFile(path, 'utf8'),
+    readText: async (path) => readFileSync(path, 'utf8'),
   };
 }

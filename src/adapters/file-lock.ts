@@ -2,7 +2,8 @@
 // holding the owner's pid and start time (never any data). Waiters poll with a bounded wait; a lock
 // whose owner is gone (killed) or that is older than the longest reasonable hold is taken over.
 
-import { open, readFile, rm, stat } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: a cache hit (which only reads, synchronously) does not load it.
+import { promises as fsp } from 'node:fs';
 import type { Held } from '../cache/ports.js';
 
 export type { Held };
@@ -64,10 +65,10 @@ export async function acquireLock(path: string, opts: LockOptions = DEFAULT_LOCK
   let delay = 10;
   for (;;) {
     try {
-      const fh = await open(path, 'wx', 0o600);
+      const fh = await fsp.open(path, 'wx', 0o600);
       await fh.writeFile(JSON.stringify({ pid: process.pid, at: opts.now() }));
       await fh.close();
-      return { acquired: true, waited, release: () => rm(path, { force: true }) };
+      return { acquired: true, waited, release: () => fsp.rm(path, { force: true }) };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
@@ -94,29 +95,29 @@ export const TAKEOVER_GUARD_STALE_MS = 2000;
 async function takeOver(path: string, opts: LockOptions): Promise<boolean> {
   const guard = `${path}.takeover`;
   try {
-    await (await open(guard, 'wx', 0o600)).close();
+    await (await fsp.open(guard, 'wx', 0o600)).close();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    const info = await stat(guard).catch(() => undefined);
-    if (info !== undefined && opts.now() - info.mtimeMs > TAKEOVER_GUARD_STALE_MS) await rm(guard, { force: true });
+    const info = await fsp.stat(guard).catch(() => undefined);
+    if (info !== undefined && opts.now() - info.mtimeMs > TAKEOVER_GUARD_STALE_MS) await fsp.rm(guard, { force: true });
     return false;
   }
   try {
-    if (await isStale(path, opts)) await rm(path, { force: true });
+    if (await isStale(path, opts)) await fsp.rm(path, { force: true });
     return true;
   } finally {
-    await rm(guard, { force: true });
+    await fsp.rm(guard, { force: true });
   }
 }
 
 async function isStale(path: string, opts: LockOptions): Promise<boolean> {
   let holder: { pid?: unknown; at?: unknown };
   try {
-    holder = JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown; at?: unknown };
+    holder = JSON.parse(await fsp.readFile(path, 'utf8')) as { pid?: unknown; at?: unknown };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
     // Being written this instant, or garbage: garbage that has sat for two seconds is taken over.
-    const info = await stat(path).catch(() => undefined);
+    const info = await fsp.stat(path).catch(() => undefined);
     return info !== undefined && opts.now() - info.mtimeMs > (opts.unreadableStaleMs ?? 2000);
   }
   if (typeof holder.pid === 'number' && !opts.isAlive(holder.pid)) return true;

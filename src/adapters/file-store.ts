@@ -2,9 +2,8 @@
 // keychain answers (one 0600 file per entry, written atomically), the non-secret metadata that
 // `cache ls` shows, and the lock files. File names are hashes: no secret is ever part of a name.
 
-import { randomBytes } from 'node:crypto';
-import { constants, lstatSync } from 'node:fs';
-import { chmod, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: a cache hit (which only reads, synchronously) does not load it.
+import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fsp, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UntrustedCache, type Keychain } from '../cache/ports.js';
 
@@ -42,12 +41,12 @@ export function cacheDirProblem(dir: string): string | undefined {
 
 /** Creates the directory (0700) if needed, tightens it, and refuses one that someone else could write into. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   // mkdir -p succeeds on a directory that was already there, whoever made it: check what is there now.
-  const info = await lstat(dir);
+  const info = await fsp.lstat(dir);
   const problem = distrust(dir, info, 'directory');
   if (problem) throw new UntrustedCache(problem);
-  if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
+  if ((info.mode & 0o077) !== 0) await fsp.chmod(dir, 0o700);
 }
 
 /**
@@ -56,43 +55,47 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * or the new and a link planted at the target is replaced, not written through.
  */
 export async function writePrivateFile(path: string, content: string): Promise<void> {
+  // node:crypto is loaded here, on a write, and not by the reads of a cache hit.
+  const { randomBytes } = await import('node:crypto');
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fh = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  const fh = await fsp.open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
     await fh.writeFile(content);
     await fh.sync();
   } catch (e) {
     await fh.close();
-    await rm(temporary, { force: true });
+    await fsp.rm(temporary, { force: true });
     throw e;
   }
   await fh.close();
   try {
-    await rename(temporary, path);
+    await fsp.rename(temporary, path);
   } catch (e) {
-    await rm(temporary, { force: true });
+    await fsp.rm(temporary, { force: true });
     throw e;
   }
 }
 
 /**
  * Reads a cache file, or undefined when it does not exist or cannot be trusted (a link, someone
- * else's file, a file others can write): for a cache, an entry it did not write is a miss.
+ * else's file, a file others can write): for a cache, an entry it did not write is a miss. The read
+ * is synchronous: a cache hit reads two small files, and starting libuv's thread pool for them would
+ * cost more than the reads.
  */
 export async function readIfExists(path: string): Promise<string | undefined> {
-  let fh;
+  let fd: number;
   try {
-    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ELOOP' || code === 'EMLINK') return undefined;
     throw e;
   }
   try {
-    if (distrust(path, await fh.stat(), 'file')) return undefined;
-    return await fh.readFile('utf8');
+    if (distrust(path, fstatSync(fd), 'file')) return undefined;
+    return readFileSync(fd, 'utf8');
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -108,7 +111,7 @@ export function fileKeychain(dir: string): Keychain {
       await writePrivateFile(path(key), value);
     },
     delete: async (key) => {
-      await rm(path(key), { force: true });
+      await fsp.rm(path(key), { force: true });
     },
   };
 }
@@ -116,7 +119,7 @@ export function fileKeychain(dir: string): Keychain {
 /** The names of the files in the cache directory (none when it does not exist). */
 export async function listCacheFiles(dir: string): Promise<string[]> {
   try {
-    return await readdir(dir);
+    return await fsp.readdir(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;

@@ -1,7 +1,7 @@
 // Reading (not verifying) the claims of an OIDC JWT: STS verifies it; esc-kube only needs its expiry
 // and, for cache keys, its issuer, subject and audience.
 
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../cache/sha256.js';
 
 /** The claims esc-kube looks at. */
 export interface JwtClaims {
@@ -28,7 +28,7 @@ export interface OidcIdentity {
 
 /** The digest of a token's identity claims (issuer, subject, audience). */
 export function identityDigest(claims: JwtClaims): string {
-  return createHash('sha256').update(JSON.stringify([claims.iss ?? null, claims.sub ?? null, claims.aud ?? null])).digest('hex');
+  return sha256Hex(JSON.stringify([claims.iss ?? null, claims.sub ?? null, claims.aud ?? null]));
 }
 
 /** Decodes a JWT's payload; throws an Error saying what is wrong when it is not a JWT. */

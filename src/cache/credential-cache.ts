@@ -5,7 +5,7 @@
 // Damaged, truncated or old-format entries are misses, never failures. Non-secret metadata for
 // `cache ls` sits in the cache directory beside the lock files.
 
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 import type { CacheFiles, Held, Keychain } from './ports.js';
 import { decodeJwtClaims, identityDigest, type OidcIdentity } from '../aws/jwt.js';
 
@@ -61,7 +61,7 @@ export interface CacheMeta {
 
 /** A stable key from the things that decide an entry: "t-", "s-" or "l-" and 32 hex digits. */
 export function cacheKey(kind: 'token' | 'session' | 'login', parts: readonly unknown[]): string {
-  return `${kind[0]}-${createHash('sha256').update(JSON.stringify([CACHE_FORMAT, ...parts])).digest('hex').slice(0, 32)}`;
+  return `${kind[0]}-${sha256Hex(JSON.stringify([CACHE_FORMAT, ...parts])).slice(0, 32)}`;
 }
 
 function parse<T>(raw: string | undefined, valid: (o: Record<string, unknown>) => boolean): T | undefined {
