@@ -28,12 +28,14 @@ export async function withTimeout<T>(op: Promise<T>, ms: number, what: string): 
 /** The OS keychain through @napi-rs/keyring (maintained, prebuilt, gives up quickly on a hung daemon). */
 export async function napiKeychain(): Promise<Keychain> {
   // require, not import: importing a CommonJS module from ESM runs a lexer over it, on the hot path.
-  const { AsyncEntry } = createRequire(import.meta.url)('@napi-rs/keyring') as typeof import('@napi-rs/keyring');
+  const { AsyncEntry, Entry } = createRequire(import.meta.url)('@napi-rs/keyring') as typeof import('@napi-rs/keyring');
   const entry = (key: string) => new AsyncEntry(KEYCHAIN_SERVICE, key);
   return {
     kind: 'keychain',
     label: 'keychain (@napi-rs/keyring)',
-    get: async (key) => (await entry(key).getPassword()) ?? undefined,
+    // A read is synchronous: the library connects synchronously anyway (see resilientKeychain), and a
+    // cache hit then does not start libuv's thread pool for its one lookup.
+    get: async (key) => new Entry(KEYCHAIN_SERVICE, key).getPassword() ?? undefined,
     set: async (key, value) => {
       await entry(key).setPassword(value);
     },
