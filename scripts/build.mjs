@@ -4,7 +4,7 @@
 //     loader: the ESM loader, node:crypto and a fan-out of chunks cost a hit about 10 ms of start-up.
 //   - dist/cli.js, dist/root.js, dist/deep-worker.js, dist/adapters/deep-stack.js: the full command, as
 //     ES modules sharing chunks, loaded by main.cjs on a miss.
-// Dependencies stay in node_modules (external), but for @noble/hashes in the warm path. Type checking
+// Dependencies stay in node_modules (external), but for @noble/hashes and jose in the warm path. Type checking
 // is tsc's job (npm run typecheck).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
@@ -27,8 +27,9 @@ const fullCommand = {
   name: 'full-command-external',
   setup(b) {
     b.onResolve({ filter: /^\.\/(cli|root|adapters\/deep-stack)\.js$/ }, (args) => ({ path: args.path, external: true }));
-    // Everything in node_modules but @noble/hashes stays external.
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@noble/hashes') ? undefined : { path: args.path, external: true }));
+    // Everything in node_modules stays external, but @noble/hashes and jose's JWT decoder (small, and
+    // in the warm path: bundled, they cost no module resolution).
+    b.onResolve({ filter: /^[^./]/ }, (args) => (/^(@noble\/hashes|jose)(\/|$)/.test(args.path) ? undefined : { path: args.path, external: true }));
   },
 };
 await build({

@@ -24,14 +24,15 @@ import { registerKubeconfigGen } from './commands/kubeconfig-gen.js';
 import { registerLogin } from './commands/login.js';
 import { registerCache } from './commands/cache.js';
 import { registerToken } from './commands/token.js';
+import type { Environ } from './environ.js';
+
+export type { Environ };
 
 /** A text sink (stdout or stderr). */
 export interface Writer {
   write(text: string): unknown;
 }
 
-/** Environment variables, read only through this. */
-export type Environ = Readonly<Record<string, string | undefined>>;
 
 /** Everything the CLI needs from the outside world. */
 export interface Deps {

@@ -10,10 +10,11 @@ import type { CacheChoice } from './adapters/cache-setup.js';
 import { tokenKey } from './cache/token-key.js';
 import { resolveEnvDir } from './env-dir.js';
 import { parseTokenArgv } from './commands/token-options.js';
+import type { Environ } from './environ.js';
 
 /** The warm path's narrow view of the composition root. */
 export interface FastTokenContext {
-  environ: Readonly<Record<string, string | undefined>>;
+  environ: Environ;
   cwd: string;
   homedir: string;
   /** Opens the credential cache for a --cache flag, silently (the full command tells). */

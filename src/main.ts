@@ -6,6 +6,7 @@
 import { writeSync } from 'node:fs';
 import type { Deps } from './cli.js';
 import { chooseCredentialCache } from './adapters/cache-setup.js';
+import type { Environ } from './environ.js';
 
 /** Runs esc-kube with the given arguments; returns the exit status. */
 export async function main(argv: readonly string[], deps?: Deps): Promise<number> {
@@ -14,7 +15,7 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
   if (argv.includes('token')) {
     const { cachedToken } = await import('./fast-token.js');
     // The warm path only reads the variables (and $HOME is what os.homedir() would answer first).
-    const environ: Readonly<Record<string, string | undefined>> = process.env;
+    const environ: Environ = process.env;
     const home = environ.HOME || (await import('node:os')).homedir();
     const outcome = await cachedToken(argv, {
       environ,
@@ -30,7 +31,7 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
     tokenTierMissed = outcome === 'missed';
   }
   // The caller's variables, as they were: what commands see, and what `env run` passes on.
-  const callerEnviron: Readonly<Record<string, string | undefined>> = { ...process.env };
+  const callerEnviron: Environ = { ...process.env };
   // kubectl shows everything a plugin writes to stderr; the AWS SDK's Node-version notice is noise there.
   // The SDK reads it from the process; no command passes it on.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -6,12 +6,13 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import type { Environ } from '../environ.js';
 
 /** How to open a URL: a command to run, the platform's opener, or nothing that can. */
 export type BrowserPlan = { command: string; args: string[] } | { opener: true } | undefined;
 
 /** Decides how to open `url` (pure: the environment and a PATH lookup are passed in). */
-export function browserPlan(url: string, environ: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform, onPath: (command: string) => boolean): BrowserPlan {
+export function browserPlan(url: string, environ: Environ, platform: NodeJS.Platform, onPath: (command: string) => boolean): BrowserPlan {
   const fromVariable = (environ.BROWSER ?? '')
     .split(delimiter)
     .map((entry) => entry.trim().split(/\s+/).filter(Boolean))
@@ -31,7 +32,7 @@ export function browserPlan(url: string, environ: Readonly<Record<string, string
 }
 
 /** Whether an executable of that name is on $PATH. */
-export function onPath(environ: Readonly<Record<string, string | undefined>>): (command: string) => boolean {
+export function onPath(environ: Environ): (command: string) => boolean {
   return (command) =>
     (environ.PATH ?? '').split(delimiter).some((dir) => {
       try {
@@ -44,7 +45,7 @@ export function onPath(environ: Readonly<Record<string, string | undefined>>): (
 }
 
 /** The browser for logins. */
-export function systemBrowser(environ: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform) {
+export function systemBrowser(environ: Environ, platform: NodeJS.Platform) {
   const plan = (url: string) => browserPlan(url, environ, platform, onPath(environ));
   return {
     available: () => plan('about:blank') !== undefined,

@@ -7,6 +7,7 @@ import { cacheFiles } from './cache-files.js';
 import type { LockOptions } from './file-lock.js';
 import { cacheDir, cacheDirProblem } from './file-store.js';
 import { cacheMode, selectStore } from './select-store.js';
+import type { Environ } from '../environ.js';
 
 /** What opening the cache came to. */
 export type CacheChoice =
@@ -20,7 +21,7 @@ export type CacheChoice =
 
 /** What opening the cache needs from the process. */
 export interface CacheSetup {
-  environ: Readonly<Record<string, string | undefined>>;
+  environ: Environ;
   homedir: string;
   platform: NodeJS.Platform;
   now: () => Date;

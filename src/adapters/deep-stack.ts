@@ -4,6 +4,7 @@
 // follow is evaluated again, by the same command, on a worker thread whose stack is large enough.
 
 import { Worker } from 'node:worker_threads';
+import type { Environ } from '../environ.js';
 
 /** The worker's stack: 10,000 levels take about 15 MB; the rest is margin. */
 export const DEEP_STACK_MB = 256;
@@ -12,7 +13,7 @@ export const DEEP_STACK_MB = 256;
 const DEEP_WORKER = new URL('../deep-worker.js', import.meta.url);
 
 /** Runs esc-kube with `argv` on a worker thread with a large stack (its output goes to this process's); resolves its exit status. */
-export function runOnDeepStack(argv: readonly string[], environ: Readonly<Record<string, string | undefined>>, worker: URL = DEEP_WORKER): Promise<number> {
+export function runOnDeepStack(argv: readonly string[], environ: Environ, worker: URL = DEEP_WORKER): Promise<number> {
   return new Promise((resolve, reject) => {
     const w = new Worker(worker, { workerData: { argv: [...argv], environ: { ...environ } }, resourceLimits: { stackSizeMb: DEEP_STACK_MB } });
     let exitCode = 1;

@@ -3,34 +3,30 @@
 
 import type { AwsCredentials } from '../aws/eks-token.js';
 import { EksError, type EksClient } from '../aws/eks.js';
+import type { Environ } from '../environ.js';
+import { awsCall, httpHandler } from './aws-sdk-call.js';
+
+/** How many times the SDK tries a call. */
+const EKS_MAX_ATTEMPTS = 3;
 
 /** An EksClient for the given environment variables. */
-export function sdkEksClient(environ: Readonly<Record<string, string | undefined>>): EksClient {
+export function sdkEksClient(environ: Environ): EksClient {
   return {
     describeCluster: async (name: string, region: string, credentials: AwsCredentials) => {
-      const [{ EKSClient, DescribeClusterCommand }, { NodeHttpHandler }] = await Promise.all([import('@aws-sdk/client-eks'), import('@smithy/node-http-handler')]);
       const endpoint = environ.AWS_ENDPOINT_URL_EKS || environ.AWS_ENDPOINT_URL || undefined;
-      const client = new EKSClient({
-        region,
-        credentials,
-        maxAttempts: 3,
-        requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 8000 }),
-        ...(endpoint ? { endpoint } : {}),
-      });
-      try {
-        const out = await client.send(new DescribeClusterCommand({ name }));
-        const c = out.cluster;
-        if (!c?.arn || !c.endpoint) throw new EksError('IncompleteResponse', `EKS answered without the endpoint of cluster ${name}`);
-        return { name: c.name ?? name, arn: c.arn, endpoint: c.endpoint, certificateAuthorityData: c.certificateAuthority?.data ?? '', status: c.status ?? 'UNKNOWN', version: c.version ?? '' };
-      } catch (e) {
-        if (e instanceof EksError) throw e;
-        const err = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
-        if (err.$metadata?.httpStatusCode !== undefined && err.name && err.name !== 'Error') throw new EksError(err.name, err.message ?? err.name, { cause: e });
-        const why = err.code === 'ECONNREFUSED' ? 'connection refused' : (err.message ?? String(e));
-        throw new EksError('NetworkingError', `could not reach EKS${endpoint ? ` at ${endpoint}` : ''}: ${why}`, { cause: e });
-      } finally {
-        client.destroy();
-      }
+      const { EKSClient, DescribeClusterCommand } = await import('@aws-sdk/client-eks');
+      return awsCall(
+        async () => new EKSClient({ region, credentials, maxAttempts: EKS_MAX_ATTEMPTS, requestHandler: await httpHandler(), ...(endpoint ? { endpoint } : {}) }),
+        async (client) => {
+          const c = (await client.send(new DescribeClusterCommand({ name }))).cluster;
+          if (!c?.arn || !c.endpoint) throw new EksError('IncompleteResponse', `EKS answered without the endpoint of cluster ${name}`);
+          return { name: c.name ?? name, arn: c.arn, endpoint: c.endpoint, certificateAuthorityData: c.certificateAuthority?.data ?? '', status: c.status ?? 'UNKNOWN', version: c.version ?? '' };
+        },
+        (e) => e instanceof EksError,
+        (f, cause) => {
+          throw f.kind === 'service' ? new EksError(f.code, f.message, { cause }) : new EksError('NetworkingError', `could not reach EKS${endpoint ? ` at ${endpoint}` : ''}: ${f.message}`, { cause });
+        },
+      );
     },
   };
 }

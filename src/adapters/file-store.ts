@@ -6,9 +6,11 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fsp, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UntrustedCache, type Keychain } from '../cache/ports.js';
+import { describeSystemError } from '../errors.js';
+import type { Environ } from '../environ.js';
 
 /** The cache directory: $XDG_CACHE_HOME/esc-kube, else ~/.cache/esc-kube. */
-export function cacheDir(environ: Readonly<Record<string, string | undefined>>, homedir: string): string {
+export function cacheDir(environ: Environ, homedir: string): string {
   return join(environ.XDG_CACHE_HOME || join(homedir, '.cache'), 'esc-kube');
 }
 
@@ -34,7 +36,7 @@ export function cacheDirProblem(dir: string): string | undefined {
   try {
     info = lstatSync(dir);
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : `${dir} cannot be read (${(e as Error).message})`;
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : `${dir} cannot be read (${describeSystemError(e)})`;
   }
   return distrust(dir, info, 'directory');
 }

@@ -5,11 +5,12 @@
 // A symbolic link is followed, as kubectl follows it (a kubeconfig kept in a dotfiles repository).
 
 import { constants } from 'node:fs';
-import { chmod, mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeSystemError, EscKubeError } from '../errors.js';
 import { acquireLock, DEFAULT_LOCK_OPTIONS, type Held } from './file-lock.js';
 import { writePrivateFile } from './file-store.js';
+import { readTextIfExists } from './read-text.js';
 import type { KubeconfigFile } from '../use-cases/generate-kubeconfig.js';
 
 /** How long to wait for another writer's lock before giving up with a message that names it. */
@@ -28,7 +29,7 @@ export interface KubeconfigFileDeps {
 /** The kubeconfig file adapter. */
 export function kubeconfigFile(deps: KubeconfigFileDeps): KubeconfigFile {
   return {
-    read: (path) => readText(path),
+    read: (path) => readTextIfExists(path, 'kubeconfig'),
     async update(path, change) {
       const lock = `${path}.lock`;
       await mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((e: unknown) => {
@@ -37,7 +38,7 @@ export function kubeconfigFile(deps: KubeconfigFileDeps): KubeconfigFile {
       const held = await takeLock(lock, path, deps);
       try {
         const real = await realpath(path).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? path : Promise.reject(e)));
-        const existing = await readText(real);
+        const existing = await readTextIfExists(real, 'kubeconfig');
         const before = existing === undefined ? undefined : (await stat(real)).mode & 0o777;
         const text = change(existing);
         await replace(real, text, path);
@@ -47,15 +48,6 @@ export function kubeconfigFile(deps: KubeconfigFileDeps): KubeconfigFile {
       }
     },
   };
-}
-
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new EscKubeError('kubeconfig', `could not read ${path}: ${describeSystemError(e)}`, { cause: e });
-  }
 }
 
 /**

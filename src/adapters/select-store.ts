@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { fileKeychain, ensurePrivateDir, readIfExists, writePrivateFile } from './file-store.js';
 import { keytarKeychain, loadKeytar, napiKeychain, withTimeout, type Keychain } from './keychain.js';
+import type { Environ } from '../environ.js';
 
 /** Where to cache. */
 export type CacheMode = 'keychain' | 'file' | 'none';
@@ -13,7 +14,7 @@ export type CacheMode = 'keychain' | 'file' | 'none';
 export const KEYCHAIN_TIMEOUT_MS = 2000;
 
 /** Reads the cache mode from the flag or $ESC_KUBE_CACHE (and checks $ESC_KUBE_KEYCHAIN); `{error}` when invalid. */
-export function cacheMode(flag: string | undefined, environ: Readonly<Record<string, string | undefined>>): CacheMode | { error: string } {
+export function cacheMode(flag: string | undefined, environ: Environ): CacheMode | { error: string } {
   const adapter = environ.ESC_KUBE_KEYCHAIN;
   if (adapter !== undefined && adapter !== '' && adapter !== 'keytar' && adapter !== 'napi') {
     return { error: `invalid $ESC_KUBE_KEYCHAIN ${JSON.stringify(adapter)}: expected napi (@napi-rs/keyring, the default) or keytar` };
@@ -27,7 +28,7 @@ export function cacheMode(flag: string | undefined, environ: Readonly<Record<str
 export interface StoreSetup {
   mode: Exclude<CacheMode, 'none'>;
   dir: string;
-  environ: Readonly<Record<string, string | undefined>>;
+  environ: Environ;
   platform: NodeJS.Platform;
   /** Receives the one-line notice about falling back to files; without one it waits for a caller that has one. */
   notice?: (message: string) => void;

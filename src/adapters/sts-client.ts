@@ -5,48 +5,43 @@
 
 import { stsEndpointUrl, type StsEndpointSettings } from '../aws/endpoints.js';
 import { StsError, type AssumeRoleRequest, type StsClient, type StsSession } from '../providers/aws-login.js';
+import { awsCall, httpHandler } from './aws-sdk-call.js';
+
+/** How many times the SDK tries a call (retries with backoff on throttling and connection errors). */
+const STS_MAX_ATTEMPTS = 4;
 
 /** An STS client for one region and endpoint configuration. */
 export function sdkStsClient(region: string, settings: StsEndpointSettings): StsClient {
   return {
     assumeRoleWithWebIdentity: async (req: AssumeRoleRequest): Promise<StsSession> => {
-      const [{ STSClient, AssumeRoleWithWebIdentityCommand }, { NodeHttpHandler }] = await Promise.all([
-        import('@aws-sdk/client-sts'),
-        import('@smithy/node-http-handler'),
-      ]);
       const endpoint = stsEndpointUrl(region, settings);
-      const client = new STSClient({
-        region,
-        endpoint,
-        maxAttempts: 4,
-        requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 8000 }),
-      });
-      try {
-        const out = await client.send(
-          new AssumeRoleWithWebIdentityCommand({
-            RoleArn: req.roleArn,
-            RoleSessionName: req.sessionName,
-            DurationSeconds: req.durationSeconds,
-            WebIdentityToken: req.webIdentityToken,
-            ...(req.policyArns.length > 0 ? { PolicyArns: req.policyArns.map((arn) => ({ arn })) } : {}),
-          }),
-        );
-        const c = out.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-          throw new StsError('IncompleteResponse', 'STS answered without complete credentials', { endpoint });
-        }
-        return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
-      } catch (e) {
-        if (e instanceof StsError) throw e;
-        const err = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
-        if (err.$metadata?.httpStatusCode !== undefined && err.name && err.name !== 'Error' && err.name !== 'TimeoutError') {
-          throw new StsError(wireCode(err.name), err.message ?? err.name, { cause: e, endpoint });
-        }
-        const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'ENOTFOUND' ? 'host not found' : (err.message ?? String(e));
-        throw new StsError('NetworkingError', why, { cause: e, endpoint });
-      } finally {
-        client.destroy();
-      }
+      const { AssumeRoleWithWebIdentityCommand } = await import('@aws-sdk/client-sts');
+      return awsCall(
+        async () => {
+          const { STSClient } = await import('@aws-sdk/client-sts');
+          return new STSClient({ region, endpoint, maxAttempts: STS_MAX_ATTEMPTS, requestHandler: await httpHandler() });
+        },
+        async (client) => {
+          const out = await client.send(
+            new AssumeRoleWithWebIdentityCommand({
+              RoleArn: req.roleArn,
+              RoleSessionName: req.sessionName,
+              DurationSeconds: req.durationSeconds,
+              WebIdentityToken: req.webIdentityToken,
+              ...(req.policyArns.length > 0 ? { PolicyArns: req.policyArns.map((arn) => ({ arn })) } : {}),
+            }),
+          );
+          const c = out.Credentials;
+          if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+            throw new StsError('IncompleteResponse', 'STS answered without complete credentials', { endpoint });
+          }
+          return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
+        },
+        (e) => e instanceof StsError,
+        (f, cause) => {
+          throw f.kind === 'service' ? new StsError(wireCode(f.code), f.message, { cause, endpoint }) : new StsError('NetworkingError', f.message, { cause, endpoint });
+        },
+      );
     },
   };
 }

@@ -1,5 +1,7 @@
 // AWS partitions and STS hosts, as the AWS CLI and SDKs resolve them.
 
+import type { Environ } from '../environ.js';
+
 /** Regions whose STS endpoint was the global sts.amazonaws.com before regional endpoints became the default. */
 const LEGACY_GLOBAL_REGIONS = new Set([
   'ap-northeast-1', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'aws-global', 'ca-central-1', 'eu-central-1',
@@ -44,7 +46,7 @@ export interface StsEndpointSettings {
 }
 
 /** Reads the STS endpoint settings from environment variables. */
-export function stsEndpointSettings(environ: Readonly<Record<string, string | undefined>>): StsEndpointSettings {
+export function stsEndpointSettings(environ: Environ): StsEndpointSettings {
   const flag = (v: string | undefined) => v?.toLowerCase() === 'true';
   const endpointUrl = environ.AWS_ENDPOINT_URL_STS || environ.AWS_ENDPOINT_URL || undefined;
   return {

@@ -8,6 +8,7 @@ import { parsePath, valueAt } from '../esc/path.js';
 import { projectEnvironment, scalarText } from '../esc/projection.js';
 import { NumberValue, type Exported } from '../esc/value.js';
 import { EscKubeError, quoteValue } from '../errors.js';
+import type { Environ } from '../environ.js';
 
 function text(e: Exported | undefined): string | undefined {
   if (!e || e.unknown) return undefined;
@@ -56,7 +57,7 @@ function credentialsAt(env: OpenedEnvironment, path: string): AwsCredentials {
 export function resolveRegion(
   flag: string | undefined,
   exported: Exported,
-  environ: Readonly<Record<string, string | undefined>>,
+  environ: Environ,
   envName: string,
   flagSource = '--region',
 ): string {

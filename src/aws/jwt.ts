@@ -1,6 +1,7 @@
 // Reading (not verifying) the claims of an OIDC JWT: STS verifies it; esc-kube only needs its expiry
 // and, for cache keys, its issuer, subject and audience.
 
+import { decodeJwt } from 'jose/jwt/decode';
 import { sha256Hex } from '../cache/sha256.js';
 
 /** The claims esc-kube looks at. */
@@ -31,18 +32,18 @@ export function identityDigest(claims: JwtClaims): string {
   return sha256Hex(JSON.stringify([claims.iss ?? null, claims.sub ?? null, claims.aud ?? null]));
 }
 
-/** Decodes a JWT's payload; throws an Error saying what is wrong when it is not a JWT. */
+/** jose's reasons, in esc-kube's words (they end up after "the OIDC token from ... is not usable:"). */
+const REASONS: [RegExp, string][] = [
+  [/base64url decode|parse the decoded payload/, 'its payload is not base64url-encoded JSON'],
+  [/Claims Set/, 'its payload is not a JSON object'],
+];
+
+/** Decodes a JWT's payload (jose's decodeJwt, which does not verify); throws an Error saying what is wrong. */
 export function decodeJwtClaims(jwt: string): JwtClaims {
-  const parts = jwt.trim().split('.');
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p)) || parts[1] === '') {
-    throw new Error('it is not a JWT (expected three base64url parts separated by dots)');
-  }
-  let claims: unknown;
   try {
-    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
-  } catch {
-    throw new Error('its payload is not base64url-encoded JSON');
+    return decodeJwt(jwt.trim()) as JwtClaims;
+  } catch (e) {
+    const message = (e as Error).message;
+    throw new Error(REASONS.find(([re]) => re.test(message))?.[1] ?? 'it is not a JWT (expected three base64url parts separated by dots)', { cause: e });
   }
-  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new Error('its payload is not a JSON object');
-  return claims as JwtClaims;
 }

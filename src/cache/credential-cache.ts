@@ -8,6 +8,7 @@
 import { sha256Hex } from './sha256.js';
 import type { CacheFiles, Held, Keychain } from './ports.js';
 import { decodeJwtClaims, identityDigest, type OidcIdentity } from '../aws/jwt.js';
+import type { Environ } from '../environ.js';
 
 /** When an EKS token was signed (its X-Amz-Date), or undefined when it does not say. */
 export function signingTime(token: string): number | undefined {
@@ -109,7 +110,7 @@ export class CredentialCache {
    * the same identity and have not expired, or undefined. An entry that claims more time than a token
    * can live, or was signed in the future (a clock that was fast), is a miss too.
    */
-  async getToken(key: string, environ: Readonly<Record<string, string | undefined>> = {}): Promise<TokenEntry | undefined> {
+  async getToken(key: string, environ: Environ = {}): Promise<TokenEntry | undefined> {
     const e = parse<TokenEntry>(await this.safeGet(key), (o) => isString(o.token) && validDate(o.expiration) && Array.isArray(o.files));
     const now = this.now().getTime();
     if (!e) return undefined;
@@ -127,7 +128,7 @@ export class CredentialCache {
   }
 
   /** Whether the OIDC token behind a cached token is still there, unexpired and of the same identity. */
-  private async sameIdentity(id: OidcIdentity, environ: Readonly<Record<string, string | undefined>>, now: number): Promise<boolean> {
+  private async sameIdentity(id: OidcIdentity, environ: Environ, now: number): Promise<boolean> {
     if (!id || typeof id.digest !== 'string') return false;
     if (id.source === 'other') return id.exp === undefined || id.exp * 1000 > now;
     let jwt: string | undefined;

@@ -3,6 +3,7 @@
 // every environment file the token was made from.
 
 import { cacheKey } from './credential-cache.js';
+import type { Environ } from '../environ.js';
 
 /** Variables that change what an environment evaluates to or where a token points. */
 export const KEY_VARIABLES = [
@@ -29,7 +30,7 @@ export interface TokenRequest {
   stsHost?: string | undefined;
   /** --backend, when given (where ORG/PROJECT/ENV names are looked up). */
   backend?: string | undefined;
-  environ: Readonly<Record<string, string | undefined>>;
+  environ: Environ;
 }
 
 /** The cache key of a token request. */

@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander';
 import { resolveEnvDir } from '../env-dir.js';
 import { generateKubeconfig, type KubeconfigInput } from '../use-cases/generate-kubeconfig.js';
 import type { CommandContext } from './context.js';
+import type { Environ } from '../environ.js';
 
 /** kubeconfig-gen's options, as commander parses them. */
 export interface KubeconfigGenOptions {
@@ -24,7 +25,7 @@ export interface KubeconfigGenOptions {
 export interface KubeconfigGenSetting {
   envDir: string;
   defaultEnvDir: string;
-  environ: Readonly<Record<string, string | undefined>>;
+  environ: Environ;
   cwd: string;
   homedir: string;
 }

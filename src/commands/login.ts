@@ -6,6 +6,7 @@ import { loginSource } from '../login/login-source.js';
 import type { CommandContext } from './context.js';
 import { CACHE_HELP } from './options.js';
 import { plural } from './shared.js';
+import type { Environ } from '../environ.js';
 
 /** What login was asked: the environment whose oidc.login to use (else the config file's), and how. */
 export interface LoginInput {
@@ -20,7 +21,7 @@ export function loginInput(opts: { env?: string; device?: boolean; cache?: strin
 }
 
 /** The config file of the laptop login. */
-export function loginConfigFile(environ: Readonly<Record<string, string | undefined>>, homedir: string): string {
+export function loginConfigFile(environ: Environ, homedir: string): string {
   return `${environ.XDG_CONFIG_HOME || `${homedir}/.config`}/esc-kube/config.yaml`;
 }
 

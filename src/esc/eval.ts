@@ -7,7 +7,8 @@
 import type { Accessor, BuiltinExpr, EnvironmentDecl, Expr as AstExpr, ImportDecl } from './ast.js';
 import { parseEnvironment } from './ast.js';
 import { errorDiag, hasErrors, warningDiag, type Diagnostic, type DiagnosticCode, type SourceRange } from './diagnostics.js';
-import { compareGoStrings, crc32, decodeGoBase64, encodeBase64 } from './go-compat.js';
+import { crc32 } from 'node:zlib';
+import { compareGoStrings, decodeGoBase64, encodeBase64 } from './go-compat.js';
 import { decodeGoJson, marshalGoJson } from './json.js';
 import { ALWAYS, compileSchema, itemSchema, JSON_SCHEMA_SCHEMA, propertySchema, schema, SchemaError, validateValue, type JsonSchema, type Schema } from './schema.js';
 import { nearest } from './spell.js';
@@ -22,8 +23,6 @@ export interface ProviderContext {
   environment: string;
   /** The root environment being opened. */
   rootEnvironment: string;
-  /** Aborted when the caller gives up. */
-  signal?: AbortSignal;
 }
 
 /** An environment provider, opened by `fn::open::<name>`. */
@@ -78,7 +77,6 @@ export interface EvaluateOptions {
   providers: ProviderRegistry;
   /** Values exposed as `${context...}`; `currentEnvironment` and `rootEnvironment` are added per environment. */
   context?: Record<string, unknown>;
-  signal?: AbortSignal;
   /** How deep evaluation may nest; the default suits the main thread's stack. */
   maxDepth?: number;
   /** Stop at once with {@link NeedsDeeperStack} instead of a diagnostic when evaluation nests deeper (to start over on a larger stack). */
@@ -118,7 +116,6 @@ export async function evaluateEnvironment(opts: EvaluateOptions): Promise<Evalua
     imports: new Map(),
     diags: [],
     sources: new Map([[opts.name, opts.source]]),
-    signal: opts.signal,
     budget: new EvaluationBudget(),
     depth: 0,
     maxDepth: opts.maxDepth ?? MAIN_STACK_DEPTH,
@@ -158,7 +155,6 @@ interface Shared {
   imports: Map<string, { evaluating: boolean; value?: Value }>;
   diags: Diagnostic[];
   sources: Map<string, EnvironmentSource>;
-  signal: AbortSignal | undefined;
   /** What this evaluation has built so far, against esc-kube's limits. */
   budget: EvaluationBudget;
   /** How deeply evaluateExpr calls are nested right now, and how deep they may go. */
@@ -637,7 +633,6 @@ class EvalContext {
     return {
       environment: this.name,
       rootEnvironment: this.shared.rootName ?? this.name,
-      ...(this.shared.signal ? { signal: this.shared.signal } : {}),
     };
   }
 

@@ -137,12 +137,3 @@ export function encodeBase64(data: string | Uint8Array): string {
   return Buffer.from(typeof data === 'string' ? Buffer.from(data, 'utf8') : data).toString('base64');
 }
 
-/** The CRC-32 (IEEE) of the given bytes, as Go's hash/crc32.ChecksumIEEE computes it. */
-export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}

@@ -5,10 +5,11 @@ import { parse as parseYaml } from 'yaml';
 import { EscKubeError } from '../errors.js';
 import type { CredentialCache } from '../cache/credential-cache.js';
 import { loginIdToken, LoginError, type LoginConfig, type LoginDeps } from './oidc-login.js';
+import type { Environ } from '../environ.js';
 
 /** What a login source needs from the outside world. */
 export interface LoginSourceDeps {
-  environ: Readonly<Record<string, string | undefined>>;
+  environ: Environ;
   homedir: string;
   now: () => Date;
   notify: (message: string) => void;
@@ -32,7 +33,7 @@ export interface LoginSourceOptions {
 export const LOGIN_TIMEOUT_SECONDS = 180;
 
 /** The time a person has to finish a login: $ESC_KUBE_LOGIN_TIMEOUT seconds, else 180 s. */
-export function loginTimeoutMs(environ: Readonly<Record<string, string | undefined>>): number {
+export function loginTimeoutMs(environ: Environ): number {
   const seconds = Number(environ.ESC_KUBE_LOGIN_TIMEOUT ?? LOGIN_TIMEOUT_SECONDS);
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : LOGIN_TIMEOUT_SECONDS) * 1000;
 }

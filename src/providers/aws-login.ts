@@ -7,7 +7,8 @@ import type { Provider } from '../esc/eval.js';
 import type { LoginConfig } from '../login/oidc-login.js';
 import type { JsonSchema } from '../esc/schema.js';
 import { exportedToPlain, secretPaths, type Exported } from '../esc/value.js';
-import { quoteValue } from '../errors.js';
+import { describeSystemError, quoteValue } from '../errors.js';
+import type { Environ } from '../environ.js';
 
 /** A request to STS AssumeRoleWithWebIdentity. */
 export interface AssumeRoleRequest {
@@ -63,7 +64,7 @@ export interface FoundToken {
 /** What the provider needs from the outside world. */
 export interface AwsLoginDeps {
   sts: StsClient;
-  environ: Readonly<Record<string, string | undefined>>;
+  environ: Environ;
   readFile(path: string): Promise<string>;
   fetch: typeof fetch;
   /** An AbortSignal that fires after `ms`, for HTTP calls. */
@@ -232,8 +233,7 @@ export async function findOidcToken(oidc: OidcInputs, deps: Pick<AwsLoginDeps, '
       // Re-read on every call: projected service-account and CI tokens are rotated in place.
       jwt = (await deps.readFile(file)).trim();
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new Error(`aws-login: could not read the OIDC token from ${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+      throw new Error(`aws-login: could not read the OIDC token from ${source}: ${describeSystemError(e)}`);
     }
     if (jwt === '') throw new Error(`aws-login: the OIDC token file from ${source} is empty`);
     return { jwt, source, origin: { source: 'file', at: file } };

@@ -6,6 +6,7 @@ import type { Provider } from '../esc/eval.js';
 import type { JsonSchema } from '../esc/schema.js';
 import { exportedToPlain, type Exported } from '../esc/value.js';
 import { backendDir, readStackOutputs, resolveBackendUrl, type StateFs } from '../pulumi/state.js';
+import type { Environ } from '../environ.js';
 
 /** Pulumi ESC's input schema for pulumi-stacks (../shared/pulumi-state/esc-pulumi-stacks-schema.json), plus `backend`. */
 export const PULUMI_STACKS_INPUT_SCHEMA: JsonSchema = {
@@ -30,7 +31,7 @@ export const PULUMI_STACKS_INPUT_SCHEMA: JsonSchema = {
 export const PULUMI_STACKS_OUTPUT_SCHEMA: JsonSchema = { type: 'object', additionalProperties: true };
 
 /** Creates the provider; PBKDF2 keys are derived once per provider (that is, per esc-kube call). */
-export function pulumiStacksProvider(deps: { fs: StateFs; environ: Readonly<Record<string, string | undefined>>; homedir: string }): Provider {
+export function pulumiStacksProvider(deps: { fs: StateFs; environ: Environ; homedir: string }): Provider {
   const keyCache = new Map<string, Promise<Buffer>>();
   return {
     inputSchema: PULUMI_STACKS_INPUT_SCHEMA,

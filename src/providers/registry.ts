@@ -7,10 +7,11 @@ import type { Provider, ProviderRegistry } from '../esc/eval.js';
 import { awsLoginProvider, type SessionLog, type StsClient } from './aws-login.js';
 import type { LoginConfig } from '../login/oidc-login.js';
 import type { StateFs } from '../pulumi/state.js';
+import type { Environ } from '../environ.js';
 
 /** What providers are built from. */
 export interface ProviderSetup {
-  environ: Readonly<Record<string, string | undefined>>;
+  environ: Environ;
   now: () => Date;
   sessions?: SessionLog;
   /** Wraps the STS client (the session tier of the cache); `endpoint` identifies where calls go. */

@@ -7,6 +7,7 @@ import { NumberValue, setOwn, type Exported } from '../esc/value.js';
 import { EscKubeError, quoteValue } from '../errors.js';
 import { errorDiag, escapeControls, type Diagnostic } from '../esc/diagnostics.js';
 import type { OpenedEnvironment } from '../esc/opened-environment.js';
+import type { Environ } from '../environ.js';
 
 /** The default Pulumi Cloud API. */
 export const DEFAULT_API = 'https://api.pulumi.com';
@@ -19,7 +20,7 @@ export interface CloudAccess {
 
 /** Finds the API base and the access token: PULUMI_ACCESS_TOKEN, else the current account in credentials.json. */
 export async function cloudAccess(
-  environ: Readonly<Record<string, string | undefined>>,
+  environ: Environ,
   homedir: string,
   readText: (path: string) => Promise<string | undefined>,
 ): Promise<CloudAccess> {
@@ -67,7 +68,7 @@ export const MAX_CLOUD_BODY_BYTES = 16 * 1024 * 1024;
 export const MAX_CLOUD_JSON_DEPTH = 512;
 
 /** The overall deadline: $ESC_KUBE_CLOUD_TIMEOUT seconds, else 30 s. */
-export function cloudTimeoutMs(environ: Readonly<Record<string, string | undefined>>): number {
+export function cloudTimeoutMs(environ: Environ): number {
   const seconds = Number(environ.ESC_KUBE_CLOUD_TIMEOUT ?? CLOUD_TIMEOUT_SECONDS);
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : CLOUD_TIMEOUT_SECONDS) * 1000;
 }
@@ -284,7 +285,7 @@ async function waitWithin(ctx: CallContext, ms: number): Promise<void> {
 export async function openInCloudIfThere(
   name: string,
   backend: 'local' | 'pulumi' | undefined,
-  deps: CloudDeps & { environ: Readonly<Record<string, string | undefined>>; homedir: string; readText: (path: string) => Promise<string | undefined> },
+  deps: CloudDeps & { environ: Environ; homedir: string; readText: (path: string) => Promise<string | undefined> },
 ): Promise<OpenedEnvironment | undefined> {
   if (backend === 'local') return undefined;
   if (!isCloudName(name)) {

@@ -4,6 +4,8 @@
 
 import { createDecipheriv, pbkdf2 } from 'node:crypto';
 import { promisify } from 'node:util';
+import type { Environ } from '../environ.js';
+import { describeSystemError } from '../errors.js';
 
 const pbkdf2Async = promisify(pbkdf2);
 
@@ -54,14 +56,14 @@ export async function passphraseDecryptor(passphrase: string, saltState: string,
 }
 
 /** The passphrase from PULUMI_CONFIG_PASSPHRASE (even empty), else the trimmed PULUMI_CONFIG_PASSPHRASE_FILE. */
-export async function readPassphrase(environ: Readonly<Record<string, string | undefined>>, readFile: (p: string) => Promise<string>): Promise<string> {
+export async function readPassphrase(environ: Environ, readFile: (p: string) => Promise<string>): Promise<string> {
   if (environ.PULUMI_CONFIG_PASSPHRASE !== undefined) return environ.PULUMI_CONFIG_PASSPHRASE;
   const file = environ.PULUMI_CONFIG_PASSPHRASE_FILE;
   if (file) {
     try {
       return (await readFile(file)).trim();
     } catch (e) {
-      throw new PassphraseError(`could not read PULUMI_CONFIG_PASSPHRASE_FILE ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      throw new PassphraseError(`could not read PULUMI_CONFIG_PASSPHRASE_FILE ${file}: ${describeSystemError(e)}`);
     }
   }
   throw new PassphraseError('passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE environment variables');

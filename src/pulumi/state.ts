@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { exportedFromPlain, type Exported } from '../esc/value.js';
 import { passphraseDecryptor, readPassphrase, type Decryptor } from './passphrase.js';
+import type { Environ } from '../environ.js';
 
 /** The file-system calls state reading needs. */
 export interface StateFs {
@@ -18,7 +19,7 @@ export interface StateFs {
 /** What reading needs besides files. */
 export interface StateDeps {
   fs: StateFs;
-  environ: Readonly<Record<string, string | undefined>>;
+  environ: Environ;
   homedir: string;
   /** PBKDF2 keys derived during this call, by salt and passphrase. */
   keyCache: Map<string, Promise<Buffer>>;

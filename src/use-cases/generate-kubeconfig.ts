@@ -14,6 +14,7 @@ import type { OpenedEnvironment } from '../esc/opened-environment.js';
 import { credentialsFromEnvironment, resolveRegion } from '../aws/environment-credentials.js';
 import { checkClusterName } from '../token-request.js';
 import { HOMEPAGE } from '../version.js';
+import type { Environ } from '../environ.js';
 
 /** What kubeconfig-gen was asked for. */
 export interface KubeconfigInput {
@@ -45,7 +46,7 @@ export interface KubeconfigFile {
 export interface KubeconfigDeps {
   open: (name: string) => Promise<OpenedEnvironment>;
   eks: EksClient;
-  environ: Readonly<Record<string, string | undefined>>;
+  environ: Environ;
   file: KubeconfigFile;
 }
 

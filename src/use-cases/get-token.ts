@@ -13,6 +13,7 @@ import type { OpenedEnvironment } from '../esc/opened-environment.js';
 import { CACHE_FORMAT, type CredentialCache } from '../cache/credential-cache.js';
 import type { OidcIdentity } from '../aws/jwt.js';
 import type { OpenedSession } from '../providers/aws-login.js';
+import type { Environ } from '../environ.js';
 
 /** What `esc-kube token` was asked for (flags win over the cluster's exec extension). */
 export interface GetTokenInput {
@@ -38,7 +39,7 @@ export interface TokenCacheAccess {
 export interface GetTokenDeps {
   /** The token tier, when caching is on. */
   tokenCache?: TokenCacheAccess;
-  environ: Readonly<Record<string, string | undefined>>;
+  environ: Environ;
   now: () => Date;
   /** Opens an environment (already checked for errors) and reports the STS sessions it opened. */
   open: (name: string) => Promise<{ env: OpenedEnvironment; sessions: OpenedSession[] }>;

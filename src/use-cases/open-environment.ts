@@ -24,7 +24,6 @@ export interface OpenEnvironmentDeps {
   providers: ProviderRegistry;
   /** Values exposed as `${context...}`. */
   context: Record<string, unknown>;
-  signal?: AbortSignal;
   /** How deep evaluation may nest (larger on a thread with a larger stack). */
   maxDepth?: number;
   /** A deeper environment is not evaluated here at all: "needs-deep-stack" is thrown at once. */
@@ -49,7 +48,6 @@ export async function openEnvironment(name: string, deps: OpenEnvironmentDeps): 
       loader: deps.store,
       providers: deps.providers,
       context: deps.context,
-      ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.maxDepth ? { maxDepth: deps.maxDepth } : {}),
       ...(deps.mode ? { mode: deps.mode } : {}),
       ...(deps.showSecrets ? { showSecrets: true } : {}),

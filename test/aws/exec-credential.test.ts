@@ -55,7 +55,8 @@ describe('decodeJwtClaims', () => {
   it('reads the claims', () => expect(decodeJwtClaims(jwt({ iss: 'i', exp: 5 }))).toEqual({ iss: 'i', exp: 5 }));
   it.each([
     ['not.a', 'three base64url parts'],
-    ['a.b!.c', 'three base64url parts'],
+    ['a.b!.c', 'not base64url-encoded JSON'],
+    ['a..c', 'three base64url parts'],
     ['a.e30x.c', 'not base64url-encoded JSON'],
     [`a.${Buffer.from('[1]').toString('base64url')}.c`, 'not a JSON object'],
   ])('%s', (t, msg) => expect(() => decodeJwtClaims(t)).toThrow(msg));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareGoStrings, crc32, decodeGoBase64, formatGoFloat, goQuote } from '../../src/esc/go-compat.js';
+import { compareGoStrings, decodeGoBase64, formatGoFloat, goQuote } from '../../src/esc/go-compat.js';
 
 describe('formatGoFloat matches strconv.FormatFloat(f, g, -1, 64)', () => {
   it.each([
@@ -53,4 +53,3 @@ describe('compareGoStrings orders by UTF-8 bytes', () => {
   });
 });
 
-it('crc32 matches the IEEE check value', () => expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926));
