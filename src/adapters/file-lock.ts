@@ -32,10 +32,20 @@ export function processIsAlive(pid: number): boolean {
   }
 }
 
+/** How long a waiter waits by default, and how old a lock may grow before it is taken over. */
+export const LOCK_WAIT_MS = 10_000;
+export const LOCK_STALE_MS = 60_000;
+/** A waiter looks again after this long at first, then half as long again each time, up to the most. */
+const FIRST_POLL_MS = 10;
+const MAX_POLL_MS = 100;
+const POLL_GROWTH = 1.5;
+/** A lock file that cannot be read as esc-kube's (being written, or garbage) is taken over after this long. */
+const UNREADABLE_STALE_MS = 2000;
+
 /** The default options: wait up to 10 s, take over after 60 s. */
 export const DEFAULT_LOCK_OPTIONS: LockOptions = {
-  waitMs: 10_000,
-  staleMs: 60_000,
+  waitMs: LOCK_WAIT_MS,
+  staleMs: LOCK_STALE_MS,
   now: () => Date.now(),
   isAlive: processIsAlive,
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -62,7 +72,7 @@ export function lockOptionsForLogin(loginTimeoutMs: number, base: LockOptions = 
 export async function acquireLock(path: string, opts: LockOptions = DEFAULT_LOCK_OPTIONS): Promise<Held> {
   const started = opts.now();
   let waited = false;
-  let delay = 10;
+  let delay = FIRST_POLL_MS;
   for (;;) {
     try {
       const fh = await fsp.open(path, 'wx', 0o600);
@@ -77,7 +87,7 @@ export async function acquireLock(path: string, opts: LockOptions = DEFAULT_LOCK
     if (opts.now() - started >= opts.waitMs) return { acquired: false, waited: true, release: async () => {} };
     waited = true;
     await opts.sleep(delay);
-    delay = Math.min(100, Math.round(delay * 1.5));
+    delay = Math.min(MAX_POLL_MS, Math.round(delay * POLL_GROWTH));
   }
 }
 
@@ -118,7 +128,7 @@ async function isStale(path: string, opts: LockOptions): Promise<boolean> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
     // Being written this instant, or garbage: garbage that has sat for two seconds is taken over.
     const info = await fsp.stat(path).catch(() => undefined);
-    return info !== undefined && opts.now() - info.mtimeMs > (opts.unreadableStaleMs ?? 2000);
+    return info !== undefined && opts.now() - info.mtimeMs > (opts.unreadableStaleMs ?? UNREADABLE_STALE_MS);
   }
   if (typeof holder.pid === 'number' && !opts.isAlive(holder.pid)) return true;
   if (typeof holder.at === 'number' && opts.now() - holder.at > opts.staleMs) return true;

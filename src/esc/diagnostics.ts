@@ -45,6 +45,8 @@ export interface Diagnostic {
   range?: SourceRange;
   /** The document path, e.g. `values.aws.region`. */
   path?: string;
+  /** A finer code for provider failures (`aws-login.no-oidc-token`), which tests and scripts can rely on. */
+  detail?: string;
 }
 
 /** Builds an error diagnostic. */

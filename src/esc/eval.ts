@@ -7,51 +7,19 @@
 import type { Accessor, BuiltinExpr, EnvironmentDecl, Expr as AstExpr, ImportDecl } from './ast.js';
 import { parseEnvironment } from './ast.js';
 import { errorDiag, hasErrors, warningDiag, type Diagnostic, type DiagnosticCode, type SourceRange } from './diagnostics.js';
-import { crc32 } from 'node:zlib';
-import { compareGoStrings, decodeGoBase64, encodeBase64 } from './go-compat.js';
-import { decodeGoJson, marshalGoJson } from './json.js';
-import { ALWAYS, compileSchema, itemSchema, JSON_SCHEMA_SCHEMA, propertySchema, schema, SchemaError, validateValue, type JsonSchema, type Schema } from './schema.js';
+import { compareGoStrings } from './go-compat.js';
+import { ALWAYS, compileSchema, itemSchema, propertySchema, validateValue, type JsonSchema, type Schema } from './schema.js';
+import { evaluateBuiltin } from './builtins.js';
 import { nearest } from './spell.js';
 import { decodeYaml, joinPath, type SyntaxNode } from './syntax.js';
-import { copyValue, exportedFromPlain, NumberValue, Value, valueFromExported, type Definition, type Exported } from './value.js';
+import { copyValue, exportedFromPlain, NumberValue, Value, valueFromExported, type Definition } from './value.js';
 import { MAX_SUGGESTION_CANDIDATES, suggest } from './suggest.js';
 import { BUDGET_EXCEEDED, EvaluationBudget, MAIN_STACK_DEPTH, MAX_SUGGESTIONS, measureValue, tooDeep } from './limits.js';
 
-/** What a provider is told about the environment that opens it. */
-export interface ProviderContext {
-  /** The environment whose definition contains the fn::open. */
-  environment: string;
-  /** The root environment being opened. */
-  rootEnvironment: string;
-}
+import type { Decrypter, ProviderContext, ProviderRegistry } from './providers.js';
 
-/** An environment provider, opened by `fn::open::<name>`. */
-export interface Provider {
-  /** Optional JSON Schema for the inputs; failures are reported at the offending input. */
-  readonly inputSchema?: JsonSchema;
-  /**
-   * Optional JSON Schema for what `open` returns. In check mode `fn::open` is this typed unknown, and
-   * property accesses are checked against it; a failed open is also unknown of this type.
-   */
-  readonly outputSchema?: JsonSchema;
-  open(inputs: Exported, ctx: ProviderContext): Promise<Exported>;
-}
-
-/** A rotator, opened by `fn::rotate::<name>`; in open mode it returns a value from its inputs and state. */
-export interface Rotator {
-  open(inputs: Exported, state: Exported, ctx: ProviderContext): Promise<Exported>;
-}
-
-/** Looks up providers and rotators by name. */
-export interface ProviderRegistry {
-  provider(name: string): Provider | undefined;
-  rotator(name: string): Rotator | undefined;
-}
-
-/** Decrypts the ciphertext of `fn::secret: {ciphertext: ...}`. */
-export interface Decrypter {
-  decrypt(ciphertext: Uint8Array): Promise<Uint8Array>;
-}
+export { ProviderError, type Decrypter, type Provider, type ProviderContext, type ProviderRegistry, type Rotator } from './providers.js';
+export { decodeEnvelope } from './crypt.js';
 
 /** The text of one environment definition. */
 export interface EnvironmentSource {
@@ -147,7 +115,7 @@ function loadDecl(name: string, source: EnvironmentSource, shared: Shared): { de
   return { decl: parsed.decl, clean: !hasErrors(parsed.diagnostics) };
 }
 
-interface Shared {
+export interface Shared {
   loader: EnvironmentLoader;
   providers: ProviderRegistry;
   context: Record<string, unknown>;
@@ -180,7 +148,7 @@ type ExprRepr =
   | { kind: 'inherit' };
 
 /** An expression in evaluation: its representation, the base it is merged with, and its evaluation state. */
-class Expr {
+export class Expr {
   state: 'pending' | 'evaluating' | 'done' = 'pending';
   value: Value | undefined;
   secret = false;
@@ -191,28 +159,25 @@ class Expr {
   ) {}
 }
 
-const STRING = schema({ type: 'string' });
-const STRING_ARRAY = schema({ type: 'array', items: { type: 'string' } });
-const ARRAY_OF_ARRAYS = schema({ type: 'array', items: { type: 'array' } });
 
-class EvalContext {
+export class EvalContext {
   private base: Value | undefined;
   private myImports!: Value;
   private myContext!: Value;
   private root!: Expr;
 
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly decl: EnvironmentDecl,
-    private readonly decrypter: Decrypter | undefined,
-    private readonly shared: Shared,
+    readonly decrypter: Decrypter | undefined,
+    readonly shared: Shared,
   ) {}
 
   private def(node: SyntaxNode | undefined, path: string): Definition {
     return { env: this.name, path, ...(node ? { range: node.range } : {}) };
   }
 
-  private report(code: DiagnosticCode, summary: string, at: { range?: SourceRange; path?: string } | undefined, env = this.name): void {
+  report(code: DiagnosticCode, summary: string, at: { range?: SourceRange; path?: string } | undefined, env = this.name): void {
     this.shared.diags.push(errorDiag(code, summary, env, at?.range, at?.path));
   }
 
@@ -331,7 +296,7 @@ class EvalContext {
     }
   }
 
-  private async evaluateExpr(x: Expr): Promise<Value> {
+  async evaluateExpr(x: Expr): Promise<Value> {
     if (x.state === 'done') return x.value!;
     if (x.state === 'evaluating') {
       this.report('cycle', `cyclic reference to ${x.def.path}`, x.def);
@@ -421,7 +386,7 @@ class EvalContext {
   }
 
   /** Charges a step that builds `values` values and `chars` characters; reports the limit once when it runs out. */
-  private afford(x: Expr, values: number, chars: number): boolean {
+  afford(x: Expr, values: number, chars: number): boolean {
     const wasExceeded = this.shared.budget.exceeded;
     if (this.shared.budget.charge(values, chars)) return true;
     if (!wasExceeded) this.report('limit', BUDGET_EXCEEDED, x.def);
@@ -433,7 +398,7 @@ class EvalContext {
    * still be paid for, judged before it is built: quoting can double its text, and each value adds a
    * few characters.
    */
-  private affordTextForm(x: Expr, v: Value): boolean {
+  affordTextForm(x: Expr, v: Value): boolean {
     if (!(v.repr instanceof Map || Array.isArray(v.repr))) return true;
     const left = this.shared.budget.remaining();
     const size = measureValue(v, { values: left.values, chars: left.chars / 2 });
@@ -441,7 +406,7 @@ class EvalContext {
   }
 
   /** Charges a copy of a value (measured no further than the budget could pay for). */
-  private affordCopy(x: Expr, v: Value): boolean {
+  affordCopy(x: Expr, v: Value): boolean {
     const size = measureValue(v, this.shared.budget.remaining());
     return this.afford(x, size.values, size.chars);
   }
@@ -602,7 +567,7 @@ class EvalContext {
    * `explainUnknownProperties` (provider inputs), a property that the schema rejects outright is
    * reported as unknown, with a did-you-mean.
    */
-  private async evaluateTyped(x: Expr | undefined, accept: Schema, explainUnknownProperties = false): Promise<{ value: Value; ok: boolean }> {
+  async evaluateTyped(x: Expr | undefined, accept: Schema, explainUnknownProperties = false): Promise<{ value: Value; ok: boolean }> {
     if (!x) return { value: Value.unknown(this.def(undefined, '')), ok: false };
     const value = await this.evaluateExpr(x);
     const ok = validateValue(value, accept, (v, message) => this.report('type', message, v.def, v.def.env), {
@@ -619,7 +584,7 @@ class EvalContext {
   }
 
   /** A provider's schema, compiled; a schema that does not compile is an internal error at the call. */
-  private providerSchema(x: Expr, json: JsonSchema | undefined, what: string): Schema | undefined {
+  providerSchema(x: Expr, json: JsonSchema | undefined, what: string): Schema | undefined {
     if (json === undefined) return undefined;
     try {
       return compileSchema(json);
@@ -629,230 +594,19 @@ class EvalContext {
     }
   }
 
-  private providerContext(): ProviderContext {
+  providerContext(): ProviderContext {
     return {
       environment: this.name,
       rootEnvironment: this.shared.rootName ?? this.name,
     };
   }
 
-  private async evaluateBuiltin(x: Expr, fn: BuiltinExpr, args: Map<string, Expr>): Promise<Value> {
-    const result = (repr: Value['repr'] = null) => new Value(x.def, repr);
-    const unknown = () => Value.unknown(x.def);
-    switch (fn.kind) {
-      case 'open': {
-        // evaluateBuiltinOpen: the result is unknown, typed by the provider's output schema, whenever
-        // the provider is not invoked (check mode, bad or unknown inputs) or fails.
-        if (fn.provider === undefined) return unknown();
-        const provider = this.shared.providers.provider(fn.provider);
-        if (!provider) this.report('provider', `unknown provider ${JSON.stringify(fn.provider)}`, x.def);
-        const inputSchema = provider ? this.providerSchema(x, provider.inputSchema, 'input schema') : undefined;
-        const outputSchema = provider ? this.providerSchema(x, provider.outputSchema, 'schema') : undefined;
-        const typedUnknown = () => {
-          const v = Value.unknown(x.def, x.secret || outputSchema?.secret === true);
-          if (outputSchema && !outputSchema.always) v.schema = outputSchema;
-          return v;
-        };
-        const { value: inputs, ok } = await this.evaluateTyped(args.get('inputs'), inputSchema ?? ALWAYS, true);
-        if (!provider || !ok || inputs.containsUnknowns() || this.shared.check) return typedUnknown();
-        return this.callProvider(x, () => provider.open(inputs.export(), this.providerContext()), typedUnknown);
-      }
-      case 'rotate': {
-        if (fn.provider === undefined) return unknown();
-        const rotator = this.shared.providers.rotator(fn.provider);
-        if (!rotator) this.report('provider', `unknown rotator ${JSON.stringify(fn.provider)}`, x.def);
-        const inputs = await this.evaluateExpr(args.get('inputs')!);
-        const state = await this.evaluateExpr(args.get('state')!);
-        if (!rotator || inputs.containsUnknowns() || state.containsUnknowns() || this.shared.check) return unknown();
-        return this.callProvider(x, () => rotator.open(inputs.export(), state.export(), this.providerContext()));
-      }
-      case 'secret': {
-        const plaintext = args.get('plaintext');
-        if (plaintext) return this.evaluateExpr(plaintext);
-        return this.decryptCiphertext(x, fn.ciphertext!.value);
-      }
-      case 'join': {
-        const delimiter = await this.evaluateTyped(args.get('delimiter'), STRING);
-        const values = await this.evaluateTyped(args.get('values'), STRING_ARRAY);
-        if (!delimiter.ok || !values.ok) return unknown();
-        const v = result();
-        v.combine(delimiter.value, values.value);
-        if (!v.unknown) v.repr = (values.value.repr as Value[]).map((e) => e.repr as string).join(delimiter.value.repr as string);
-        if (typeof v.repr === 'string' && !this.afford(x, 1, v.repr.length)) return unknown();
-        return v;
-      }
-      case 'split': {
-        const delimiter = await this.evaluateTyped(args.get('delimiter'), STRING);
-        const str = await this.evaluateTyped(args.get('string'), STRING);
-        if (!delimiter.ok || !str.ok) return unknown();
-        const v = result();
-        v.combine(delimiter.value, str.value);
-        if (!v.unknown) {
-          const s = str.value.repr as string;
-          const sep = delimiter.value.repr as string;
-          const parts = sep === '' ? [...s] : s.split(sep);
-          if (!this.afford(x, parts.length + 1, s.length)) return unknown();
-          // Stricter than upstream on purpose: every element of a split secret is secret too.
-          v.repr = parts.map((p) => {
-            const e = new Value(x.def, p);
-            e.secret = v.secret;
-            return e;
-          });
-        }
-        return v;
-      }
-      case 'concat': {
-        const { value: arrays, ok } = await this.evaluateTyped(args.get('arg'), ARRAY_OF_ARRAYS);
-        if (!ok || !this.affordCopy(x, arrays)) return unknown();
-        const v = result();
-        v.combine(arrays);
-        if (!v.unknown) v.repr = (arrays.repr as Value[]).flatMap((a) => (a.repr as Value[]).map((e) => copyValue(e)));
-        return v;
-      }
-      case 'final': {
-        const arg = await this.evaluateExpr(args.get('arg')!);
-        if (!this.affordCopy(x, arg)) return unknown();
-        const v = copyValue(arg);
-        v.final = true;
-        return v;
-      }
-      case 'validate': {
-        // evaluateBuiltinValidate: the schema is first checked against the JSON Schema schema; the value
-        // passes through whatever the outcome.
-        const schemaX = args.get('schema');
-        const valueX = args.get('value');
-        if (!schemaX || !valueX) return unknown();
-        const passThrough = (value: Value) => (this.affordCopy(x, value) ? copyValue(value) : unknown());
-        const { value: schemaValue, ok } = await this.evaluateTyped(schemaX, JSON_SCHEMA_SCHEMA);
-        if (schemaValue.containsUnknowns() || !ok) return passThrough(await this.evaluateExpr(valueX));
-        let accept: Schema;
-        try {
-          accept = compileSchema(schemaJson(schemaValue.export()) as JsonSchema);
-        } catch (e) {
-          if (!(e instanceof SchemaError)) throw e;
-          this.report('type', `invalid schema: ${e.message}`, schemaX.def);
-          return passThrough(await this.evaluateExpr(valueX));
-        }
-        const { value } = await this.evaluateTyped(valueX, accept);
-        return passThrough(value);
-      }
-      case 'toJSON': {
-        const value = await this.evaluateExpr(args.get('arg')!);
-        if (!this.affordTextForm(x, value)) return unknown();
-        const v = result();
-        v.combine(value);
-        if (!v.unknown) v.repr = marshalGoJson(value.export());
-        return v;
-      }
-      case 'fromJSON':
-        return this.stringBuiltin(x, args.get('arg'), 'decoding JSON string', (text, v) => {
-          const decoded = valueFromExported(decodeGoJson(text, v.secret), x.def, v.secret);
-          return this.affordCopy(x, decoded) ? decoded : Value.unknown(x.def);
-        });
-      case 'toString': {
-        const value = await this.evaluateExpr(args.get('arg')!);
-        if (!this.affordTextForm(x, value)) return unknown();
-        const s = value.toStringForm();
-        const v = result(s.unknown ? null : s.text);
-        v.unknown = s.unknown;
-        v.secret = s.secret;
-        return v;
-      }
-      case 'toBase64':
-        return this.stringBuiltin(x, args.get('arg'), 'encoding base64', (text, v) => this.affordText(x, v, encodeBase64(text)));
-      case 'fromBase64':
-        return this.stringBuiltin(x, args.get('arg'), 'decoding base64 string', (text, v) => this.affordText(x, v, Buffer.from(decodeGoBase64(text)).toString('utf8')));
-    }
+  /** Evaluates a call to a builtin (builtins.ts). */
+  evaluateBuiltin(x: Expr, fn: BuiltinExpr, args: Map<string, Expr>): Promise<Value> {
+    return evaluateBuiltin(this, x, fn, args);
   }
-
-  /**
-   * A builtin of one string argument: the argument is type-checked, an unknown or secret argument makes
-   * the result unknown or secret, and a failure of `apply` is reported as `<failure>: <reason>`.
-   */
-  private async stringBuiltin(x: Expr, arg: Expr | undefined, failure: string, apply: (text: string, result: Value) => Value): Promise<Value> {
-    const { value: str, ok } = await this.evaluateTyped(arg, STRING);
-    if (!ok) return Value.unknown(x.def);
-    const v = new Value(x.def, null);
-    v.combine(str);
-    if (v.unknown) return v;
-    try {
-      return apply(str.repr as string, v);
-    } catch (e) {
-      this.report('builtin', `${failure}: ${(e as Error).message}`, x.def);
-      return Value.unknown(x.def);
-    }
-  }
-
-  /** Sets a builtin's text result, if the budget pays for it. */
-  private affordText(x: Expr, v: Value, text: string): Value {
-    if (!this.afford(x, 1, text.length)) return Value.unknown(x.def);
-    v.repr = text;
-    return v;
-  }
-
-  private async callProvider(x: Expr, open: () => Promise<Exported>, failed: () => Value = () => Value.unknown(x.def)): Promise<Value> {
-    try {
-      const v = valueFromExported(await open(), x.def, x.secret);
-      return this.affordCopy(x, v) ? v : Value.unknown(x.def);
-    } catch (e) {
-      this.report('provider', e instanceof Error ? e.message : String(e), x.def);
-      return failed();
-    }
-  }
-
-  private async decryptCiphertext(x: Expr, text: string): Promise<Value> {
-    const v = Value.unknown(x.def, true);
-    let ciphertext: Uint8Array;
-    try {
-      ciphertext = decodeEnvelope(text);
-    } catch (e) {
-      this.report('builtin', `invalid ciphertext: ${(e as Error).message}`, x.def);
-      return v;
-    }
-    if (!this.shared.decrypt) return v;
-    if (!this.decrypter) {
-      this.report(
-        'builtin',
-        `cannot decrypt fn::secret ciphertext: no decrypter is configured for environment ${this.name} (store the secret as plaintext, or open the environment where it was encrypted)`,
-        x.def,
-      );
-      return v;
-    }
-    try {
-      v.repr = Buffer.from(await this.decrypter.decrypt(ciphertext)).toString('utf8');
-      v.unknown = false;
-    } catch (e) {
-      this.report('builtin', `decrypting: ${(e as Error).message}`, x.def);
-    }
-    return v;
-  }
-}
-
-/** Unwraps pulumi/esc's ciphertext envelope: "escx" | uint32be version | ciphertext | uint32be crc32. */
-export function decodeEnvelope(text: string): Uint8Array {
-  const bin = decodeGoBase64(text);
-  if (bin.length < 16) throw new Error('EOF');
-  if (Buffer.from(bin.subarray(0, 4)).toString('latin1') !== 'escx') throw new Error('invalid header');
-  const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
-  if (view.getUint32(bin.length - 4) !== crc32(bin.subarray(0, bin.length - 4))) throw new Error('invalid checksum');
-  if (view.getUint32(4) !== 1) throw new Error('unsupported version');
-  return bin.subarray(8, bin.length - 4);
 }
 
 function accessorAt(x: Expr, accessor: Accessor): { range?: SourceRange; path: string } {
   return { path: x.def.path, ...(accessor.range ?? x.def.range ? { range: accessor.range ?? x.def.range! } : {}) };
-}
-
-
-
-/** The JSON form of an exported schema value, numbers kept as ESC number text (json.Number). */
-function schemaJson(e: Exported): unknown {
-  const r = e.value;
-  if (Array.isArray(r)) return r.map(schemaJson);
-  if (r !== null && typeof r === 'object' && !(r instanceof NumberValue)) {
-    const o: Record<string, unknown> = {};
-    for (const k of Object.keys(r)) Object.defineProperty(o, k, { value: schemaJson(r[k]!), enumerable: true, writable: true, configurable: true });
-    return o;
-  }
-  return r;
 }

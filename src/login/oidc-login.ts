@@ -73,6 +73,10 @@ export function loginKey(cfg: LoginConfig): string {
 
 /** An ID token with less than this left is not used: it could expire on its way to STS. */
 const ID_TOKEN_MIN_REMAINING_MS = 30_000;
+/** How long an ID token without an `exp` claim is taken to live. */
+const ID_TOKEN_ASSUMED_LIFETIME_MS = 5 * 60_000;
+/** The highest TCP port, for login.listen. */
+const MAX_PORT = 65535;
 
 /** Returns an ID token for the issuer: cached, refreshed, or from a new login (one per key at a time). */
 export async function loginIdToken(cfg: LoginConfig, deps: LoginDeps): Promise<string> {
@@ -108,7 +112,7 @@ export async function loginIdToken(cfg: LoginConfig, deps: LoginDeps): Promise<s
     const idToken = tokens.id_token;
     if (!idToken) throw new LoginError(`${cfg.issuer} answered without an ID token; is the "openid" scope allowed for client ${cfg.clientId}?`);
     const exp = decodeJwtClaims(idToken).exp;
-    const expiration = new Date(typeof exp === 'number' ? exp * 1000 : deps.now().getTime() + 5 * 60_000).toISOString();
+    const expiration = new Date(typeof exp === 'number' ? exp * 1000 : deps.now().getTime() + ID_TOKEN_ASSUMED_LIFETIME_MS).toISOString();
     const refreshToken = tokens.refresh_token ?? previousRefresh;
     await deps.cache?.put(key, { v: CACHE_FORMAT, idToken, expiration, ...(refreshToken ? { refreshToken } : {}) }, { kind: 'login', role: cfg.issuer, env: deps.env });
     return idToken;
@@ -251,6 +255,6 @@ async function deviceLogin(client: Client, config: Config, cfg: LoginConfig, dep
 function parseListen(listen: string | undefined): { host: string; port: number } {
   if (listen === undefined || listen === '') return { host: '127.0.0.1', port: 0 };
   const m = /^(?:(127\.0\.0\.1|localhost):)?(\d{1,5})$/.exec(listen);
-  if (!m || Number(m[2]) > 65535) throw new LoginError(`login.listen ${JSON.stringify(listen)} must be a port or 127.0.0.1:PORT (the redirect is always on this machine)`);
+  if (!m || Number(m[2]) > MAX_PORT) throw new LoginError(`login.listen ${JSON.stringify(listen)} must be a port or 127.0.0.1:PORT (the redirect is always on this machine)`);
   return { host: '127.0.0.1', port: Number(m[2]) };
 }

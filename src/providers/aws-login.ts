@@ -3,7 +3,7 @@
 
 import { parseGoDuration } from '../aws/duration.js';
 import { decodeJwtClaims, identityDigest, type JwtClaims, type OidcIdentity } from '../aws/jwt.js';
-import type { Provider } from '../esc/eval.js';
+import { ProviderError, type Provider } from '../esc/eval.js';
 import type { LoginConfig } from '../login/oidc-login.js';
 import type { JsonSchema } from '../esc/schema.js';
 import { exportedToPlain, secretPaths, type Exported } from '../esc/value.js';
@@ -154,7 +154,7 @@ export function awsLoginProvider(deps: AwsLoginDeps): Provider {
     outputSchema: AWS_LOGIN_OUTPUT_SCHEMA,
     open: async (inputs) => {
       const plain = exportedToPlain(inputs) as { static?: Record<string, string>; oidc?: OidcInputs };
-      if (!!plain.static === !!plain.oidc) throw new Error('aws-login needs exactly one of "static" or "oidc"');
+      if (!!plain.static === !!plain.oidc) throw new ProviderError('aws-login.inputs', 'aws-login needs exactly one of "static" or "oidc"');
       if (plain.static) return staticCredentials(plain.static);
       // An input is secret when it, or oidc, or the whole input is (a secret path is a prefix of its path).
       const secret = secretPaths(inputs);
@@ -183,18 +183,18 @@ async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps, isSecret: (key: 
   // Messages name the role, unless it is secret (then they say so): kubectl shows them and CI logs keep them.
   const roleName = isSecret('roleArn') ? 'the role of oidc.roleArn (a secret value)' : role;
   if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(role)) {
-    throw new Error(`aws-login: roleArn ${quoteValue(role, isSecret('roleArn'))} is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)`);
+    throw new ProviderError('aws-login.role-arn', `aws-login: roleArn ${quoteValue(role, isSecret('roleArn'))} is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)`);
   }
   if (!/^[\w+=,.@-]{2,64}$/.test(oidc.sessionName)) {
-    throw new Error(`aws-login: sessionName ${quoteValue(oidc.sessionName, isSecret('sessionName'))} must be 2-64 characters of letters, digits and +=,.@_-`);
+    throw new ProviderError('aws-login.session-name', `aws-login: sessionName ${quoteValue(oidc.sessionName, isSecret('sessionName'))} must be 2-64 characters of letters, digits and +=,.@_-`);
   }
   const durationSeconds = oidc.duration === undefined ? 3600 : parseGoDuration(oidc.duration);
   if (durationSeconds === undefined || !Number.isInteger(durationSeconds) || durationSeconds < MIN_DURATION || durationSeconds > MAX_DURATION) {
-    throw new Error(`aws-login: duration ${quoteValue(oidc.duration ?? '', isSecret('duration'))} must be a whole number of seconds between 15m and 12h, written like 1h, 45m or 1h30m`);
+    throw new ProviderError('aws-login.duration', `aws-login: duration ${quoteValue(oidc.duration ?? '', isSecret('duration'))} must be a whole number of seconds between 15m and 12h, written like 1h, 45m or 1h30m`);
   }
   if (deps.loginOnly) {
     const jwt = await deps.login?.(oidc.login);
-    if (!jwt) throw new Error('aws-login: there is no login to perform: set oidc.login {issuer, clientId} in the environment, or login in ~/.config/esc-kube/config.yaml');
+    if (!jwt) throw new ProviderError('aws-login.no-login', 'aws-login: there is no login to perform: set oidc.login {issuer, clientId} in the environment, or login in ~/.config/esc-kube/config.yaml');
     checkJwt({ jwt, source: 'the login' }, deps.now());
     return { session: { accessKeyId: '', secretAccessKey: '', sessionToken: '', expiration: deps.now() } };
   }
@@ -216,7 +216,7 @@ async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps, isSecret: (key: 
     });
     return { session, identity };
   } catch (e) {
-    throw new Error(describeStsFailure(roleName, found, e, isSecret('roleArn') ? [role] : []));
+    throw new ProviderError(`aws-login.sts.${e instanceof StsError ? e.code : 'unknown'}`, describeStsFailure(roleName, found, e, isSecret('roleArn') ? [role] : []), { cause: e });
   }
 }
 
@@ -233,14 +233,14 @@ export async function findOidcToken(oidc: OidcInputs, deps: Pick<AwsLoginDeps, '
       // Re-read on every call: projected service-account and CI tokens are rotated in place.
       jwt = (await deps.readFile(file)).trim();
     } catch (e) {
-      throw new Error(`aws-login: could not read the OIDC token from ${source}: ${describeSystemError(e)}`);
+      throw new ProviderError('aws-login.token-file', `aws-login: could not read the OIDC token from ${source}: ${describeSystemError(e)}`);
     }
-    if (jwt === '') throw new Error(`aws-login: the OIDC token file from ${source} is empty`);
+    if (jwt === '') throw new ProviderError('aws-login.token-file-empty', `aws-login: the OIDC token file from ${source} is empty`);
     return { jwt, source, origin: { source: 'file', at: file } };
   }
   if (oidc.webIdentityTokenEnv) {
     const jwt = deps.environ[oidc.webIdentityTokenEnv]?.trim();
-    if (!jwt) throw new Error(`aws-login: oidc.webIdentityTokenEnv names $${oidc.webIdentityTokenEnv}, which is not set`);
+    if (!jwt) throw new ProviderError('aws-login.token-env', `aws-login: oidc.webIdentityTokenEnv names $${oidc.webIdentityTokenEnv}, which is not set`);
     return { jwt, source: `$${oidc.webIdentityTokenEnv}`, origin: { source: 'env', at: oidc.webIdentityTokenEnv } };
   }
   const ghUrl = deps.environ.ACTIONS_ID_TOKEN_REQUEST_URL;
@@ -248,7 +248,7 @@ export async function findOidcToken(oidc: OidcInputs, deps: Pick<AwsLoginDeps, '
   if (ghUrl && ghToken) return { jwt: await fetchGitHubToken(ghUrl, ghToken, deps.fetch, deps.deadline), source: 'GitHub Actions' };
   const jwt = await deps.login?.(oidc.login);
   if (jwt) return { jwt, source: oidc.login ? `the login at ${oidc.login.issuer}` : 'the login of ~/.config/esc-kube/config.yaml' };
-  throw new Error(
+  throw new ProviderError('aws-login.no-oidc-token', 
     'aws-login: no OIDC token found for oidc login; tried oidc.webIdentityToken, oidc.webIdentityTokenFile, $AWS_WEB_IDENTITY_TOKEN_FILE, ' +
       'oidc.webIdentityTokenEnv, GitHub Actions ($ACTIONS_ID_TOKEN_REQUEST_URL with $ACTIONS_ID_TOKEN_REQUEST_TOKEN) and an interactive login ' +
       '(oidc.login, or login in ~/.config/esc-kube/config.yaml); set one of them',
@@ -263,20 +263,20 @@ async function fetchGitHubToken(requestUrl: string, requestToken: string, fetchI
   try {
     url = new URL(requestUrl);
   } catch {
-    throw new Error('aws-login: $ACTIONS_ID_TOKEN_REQUEST_URL is not a URL');
+    throw new ProviderError('aws-login.github-actions', 'aws-login: $ACTIONS_ID_TOKEN_REQUEST_URL is not a URL');
   }
   url.searchParams.set('audience', 'sts.amazonaws.com');
   let res: Response;
   try {
     res = await fetchImpl(url, { headers: { Authorization: `bearer ${requestToken}`, Accept: 'application/json' }, signal: deadline(GITHUB_TOKEN_TIMEOUT_MS) });
   } catch (e) {
-    throw new Error(`aws-login: could not get an OIDC token from GitHub Actions at ${url.host}: ${(e as Error).message}`);
+    throw new ProviderError('aws-login.github-actions', `aws-login: could not get an OIDC token from GitHub Actions at ${url.host}: ${(e as Error).message}`);
   }
   if (!res.ok) {
-    throw new Error(`aws-login: GitHub Actions refused the OIDC token request (HTTP ${res.status}); does the workflow have "permissions: id-token: write"?`);
+    throw new ProviderError('aws-login.github-actions', `aws-login: GitHub Actions refused the OIDC token request (HTTP ${res.status}); does the workflow have "permissions: id-token: write"?`);
   }
   const body = (await res.json().catch(() => undefined)) as { value?: unknown } | undefined;
-  if (typeof body?.value !== 'string' || body.value === '') throw new Error('aws-login: GitHub Actions answered without a token ("value")');
+  if (typeof body?.value !== 'string' || body.value === '') throw new ProviderError('aws-login.github-actions', 'aws-login: GitHub Actions answered without a token ("value")');
   return body.value;
 }
 
@@ -286,10 +286,10 @@ function checkJwt(found: FoundToken, now: Date): JwtClaims {
   try {
     claims = decodeJwtClaims(found.jwt);
   } catch (e) {
-    throw new Error(`aws-login: the OIDC token from ${found.source} is not usable: ${(e as Error).message}`);
+    throw new ProviderError('aws-login.invalid-token', `aws-login: the OIDC token from ${found.source} is not usable: ${(e as Error).message}`);
   }
   if (typeof claims.exp === 'number' && claims.exp * 1000 <= now.getTime()) {
-    throw new Error(`aws-login: the OIDC token from ${found.source} expired at ${new Date(claims.exp * 1000).toISOString()}; get a fresh one`);
+    throw new ProviderError('aws-login.expired-token', `aws-login: the OIDC token from ${found.source} expired at ${new Date(claims.exp * 1000).toISOString()}; get a fresh one`);
   }
   return claims;
 }

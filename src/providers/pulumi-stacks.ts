@@ -2,7 +2,7 @@
 // (`stacks: {NAME: {stack: "project/stack"}}`): for each NAME, that stack's outputs, read from a
 // self-managed backend. `backend: file://...` is an esc-kube extension.
 
-import type { Provider } from '../esc/eval.js';
+import { ProviderError, type Provider } from '../esc/eval.js';
 import type { JsonSchema } from '../esc/schema.js';
 import { exportedToPlain, type Exported } from '../esc/value.js';
 import { backendDir, readStackOutputs, resolveBackendUrl, type StateFs } from '../pulumi/state.js';
@@ -45,7 +45,7 @@ export function pulumiStacksProvider(deps: { fs: StateFs; environ: Environ; home
         try {
           out[name] = await readStackOutputs(dir, stack, { ...deps, keyCache });
         } catch (e) {
-          throw new Error(`pulumi-stacks: ${name} (${stack}): ${(e as Error).message}`);
+          throw new ProviderError('pulumi-stacks.read', `pulumi-stacks: ${name} (${stack}): ${(e as Error).message}`, { cause: e });
         }
       }
       return { value: out, secret: false, unknown: false };

@@ -73,6 +73,12 @@ export function cloudTimeoutMs(environ: Environ): number {
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : CLOUD_TIMEOUT_SECONDS) * 1000;
 }
 
+/** Waits between attempts: twice as long each time from the first, up to the most. */
+const FIRST_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 8000;
+/** The longest a Retry-After is waited for. */
+const MAX_RETRY_AFTER_MS = 10_000;
+
 /** What the client needs: fetch, a way to wait between retries, a clock and the overall deadline. */
 export interface CloudDeps {
   fetch: typeof fetch;
@@ -93,7 +99,7 @@ export interface CloudOpened {
 /** Opens ORG/PROJECT/ENV[@version] in Pulumi Cloud. */
 export async function openCloudEnvironment(name: string, access: CloudAccess, deps: CloudDeps): Promise<CloudOpened> {
   const { path: parts, version } = checkCloudName(name);
-  if (!access.token) throw new EscKubeError('env-not-found', `no Pulumi access token for ${name}: run \`pulumi login\` or set PULUMI_ACCESS_TOKEN`);
+  if (!access.token) throw new EscKubeError('cloud-auth', `no Pulumi access token for ${name}: run \`pulumi login\` or set PULUMI_ACCESS_TOKEN`);
   const path = parts.join('/');
   const now = deps.clock;
   const deadline = now() + (deps.timeoutMs ?? CLOUD_TIMEOUT_SECONDS * 1000);
@@ -234,7 +240,7 @@ async function call(ctx: CallContext, method: string, path: string, idempotent: 
   const { access, deps, name } = ctx;
   let lastProblem = '';
   for (let attempt = 0; attempt <= RETRIES; attempt++) {
-    if (attempt > 0) await waitWithin(ctx, Math.min(8000, 250 * 2 ** attempt));
+    if (attempt > 0) await waitWithin(ctx, Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempt));
     const left = ctx.deadline - ctx.now();
     if (left <= 0) throw deadlinePassed(ctx);
     let res: Response;
@@ -258,7 +264,7 @@ async function call(ctx: CallContext, method: string, path: string, idempotent: 
       await res.body?.cancel();
       const notProcessed = res.status === 429 || (res.status === 503 && Number.isFinite(after) && after > 0);
       if (!idempotent && !notProcessed) break;
-      if (Number.isFinite(after) && after > 0 && attempt < RETRIES) await waitWithin(ctx, Math.min(after, 10) * 1000);
+      if (Number.isFinite(after) && after > 0 && attempt < RETRIES) await waitWithin(ctx, Math.min(after * 1000, MAX_RETRY_AFTER_MS));
       continue;
     }
     if (res.status === 401) throw new EscKubeError('cloud-auth', `Pulumi Cloud at ${access.apiBase} refused the access token (401): run \`pulumi login\` or set PULUMI_ACCESS_TOKEN`);

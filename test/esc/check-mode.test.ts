@@ -1,7 +1,7 @@
 // Check mode (upstream's CheckEnvironment): fn::open and fn::rotate are never invoked.
 
 import { describe, expect, it } from 'vitest';
-import { evaluateEnvironment, type Provider, type ProviderRegistry, type Rotator } from '../../src/esc/eval.js';
+import { evaluateEnvironment, ProviderError, type Provider, type ProviderRegistry, type Rotator } from '../../src/esc/eval.js';
 import { exportedToPlain } from '../../src/esc/value.js';
 import { AWS_LOGIN_INPUT_SCHEMA, AWS_LOGIN_OUTPUT_SCHEMA } from '../../src/providers/aws-login.js';
 
@@ -52,5 +52,16 @@ describe('check mode', () => {
     const r = await evaluate('open', registry);
     expect(calls.sort()).toEqual(['open', 'rotate']);
     expect(exportedToPlain(r.value!.export())).toMatchObject({ id: 'AKIA', rotated: { a: 'x' } });
+  });
+});
+
+describe('provider failures', () => {
+  it('keep the provider\'s code in the diagnostic (detail) beside the class "provider"', async () => {
+    const failing: ProviderRegistry = {
+      provider: () => ({ open: async () => Promise.reject(new ProviderError('aws-login.no-oidc-token', 'aws-login: no OIDC token found')) }),
+      rotator: () => undefined,
+    };
+    const r = await evaluateEnvironment({ name: 'e', source: { text: 'values:\n  a: {fn::open::aws-login: {}}\n' }, loader: { load: async () => undefined }, providers: failing });
+    expect(r.diagnostics).toEqual([expect.objectContaining({ severity: 'error', code: 'provider', detail: 'aws-login.no-oidc-token', summary: 'aws-login: no OIDC token found' })]);
   });
 });

@@ -140,3 +140,27 @@ describe('OIDC token sources, in order', () => {
     );
   });
 });
+
+describe('aws-login failures carry codes', () => {
+  const ctx = { environment: 'e', rootEnvironment: 'e' };
+  const denied = () => {
+    const d = deps({ environ: { AWS_WEB_IDENTITY_TOKEN_FILE: '/token' } });
+    d.sts.failWith = new StsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
+    return d;
+  };
+  const expired = jwt({ iss: 'https://issuer.example', sub: 'repo:x', aud: 'sts.amazonaws.com', exp: now.getTime() / 1000 - 60 });
+  it.each([
+    ['neither static nor oidc', deps(), exportedFromPlain({}), 'aws-login.inputs'],
+    ['a role that is not a role ARN', deps(), oidc({ roleArn: 'arn:aws:iam::1:user/u', webIdentityToken: good }), 'aws-login.role-arn'],
+    ['a bad session name', deps(), oidc({ sessionName: 'a b', webIdentityToken: good }), 'aws-login.session-name'],
+    ['a bad duration', deps(), oidc({ duration: '5s', webIdentityToken: good }), 'aws-login.duration'],
+    ['no token anywhere', deps(), oidc(), 'aws-login.no-oidc-token'],
+    ['a missing token file', deps(), oidc({ webIdentityTokenFile: '/nope' }), 'aws-login.token-file'],
+    ['an unset token variable', deps(), oidc({ webIdentityTokenEnv: 'UNSET' }), 'aws-login.token-env'],
+    ['a token that is not a JWT', deps(), oidc({ webIdentityToken: 'not-a-jwt' }), 'aws-login.invalid-token'],
+    ['an expired token', deps(), oidc({ webIdentityToken: expired }), 'aws-login.expired-token'],
+    ['STS refusing', denied(), oidc(), 'aws-login.sts.AccessDenied'],
+  ])('%s', async (_n, d, inputs, code) => {
+    await expect(awsLoginProvider(d).open(inputs, ctx)).rejects.toMatchObject({ code });
+  });
+});
