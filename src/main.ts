@@ -4,7 +4,7 @@
 // parser, the AWS SDK or the signer are loaded; everything else loads the full CLI and root.ts.
 
 import { writeSync } from 'node:fs';
-import type { Deps } from './cli.js';
+import type { Deps } from './deps.js';
 import { chooseCredentialCache } from './adapters/cache-setup.js';
 import type { Environ } from './environ.js';
 

@@ -4,7 +4,7 @@
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import type { Deps, Environ } from './cli.js';
+import type { Deps, Environ } from './deps.js';
 import { systemBrowser } from './adapters/browser.js';
 import { httpCallbackListener } from './adapters/callback-server.js';
 import { chooseCredentialCache } from './adapters/cache-setup.js';

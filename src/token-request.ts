@@ -4,6 +4,7 @@
 
 import { parseExecInfo, UnsupportedExecVersion, type ExecInfo } from './aws/exec-credential.js';
 import { quoteValue } from './errors.js';
+import { defined } from './defined.js';
 
 /** The token flags. */
 export interface TokenFlags {
@@ -68,5 +69,10 @@ export function resolveTokenRequest(flags: TokenFlags, execInfo: string | undefi
     flags.clusterId !== undefined ? '--cluster-id' : flags.cluster !== undefined ? '--cluster' : `"${ext('clusterId') !== undefined ? 'clusterId' : 'cluster'}" of the cluster's client.authentication.k8s.io/exec extension`;
   const region = flags.region ?? ext('region');
   const regionFrom = flags.region !== undefined ? '--region' : EXTENSION_REGION;
-  return { info, ...(refused ? { refused } : {}), ...(envName ? { envName } : {}), ...(clusterId ? { clusterId, clusterFrom } : {}), ...(region ? { region, regionFrom } : {}) };
+  return {
+    info,
+    ...defined({ refused: refused || undefined, envName: envName || undefined }),
+    ...defined({ clusterId: clusterId || undefined, clusterFrom: clusterId ? clusterFrom : undefined }),
+    ...defined({ region: region || undefined, regionFrom: region ? regionFrom : undefined }),
+  };
 }

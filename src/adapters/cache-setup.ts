@@ -8,6 +8,7 @@ import type { LockOptions } from './file-lock.js';
 import { cacheDir, cacheDirProblem } from './file-store.js';
 import { cacheMode, selectStore } from './select-store.js';
 import type { Environ } from '../environ.js';
+import { defined } from '../defined.js';
 
 /** What opening the cache came to. */
 export type CacheChoice =
@@ -38,6 +39,6 @@ export function chooseCredentialCache(flag: string | undefined, setup: CacheSetu
   const dir = cacheDir(setup.environ, setup.homedir);
   const problem = cacheDirProblem(dir);
   if (problem) return { kind: 'untrusted', problem };
-  const store = selectStore({ mode, dir, environ: setup.environ, platform: setup.platform, ...(setup.notice ? { notice: setup.notice } : {}) });
+  const store = selectStore({ mode, dir, environ: setup.environ, platform: setup.platform, ...defined({ notice: setup.notice }) });
   return { kind: 'cache', cache: new CredentialCache(store, cacheFiles(dir, setup.lockOptions), setup.now) };
 }

@@ -5,6 +5,7 @@ import type { AwsCredentials } from '../aws/eks-token.js';
 import { EksError, type EksClient } from '../aws/eks.js';
 import type { Environ } from '../environ.js';
 import { awsCall, httpHandler } from './aws-sdk-call.js';
+import { defined } from '../defined.js';
 
 /** How many times the SDK tries a call. */
 const EKS_MAX_ATTEMPTS = 3;
@@ -16,7 +17,7 @@ export function sdkEksClient(environ: Environ): EksClient {
       const endpoint = environ.AWS_ENDPOINT_URL_EKS || environ.AWS_ENDPOINT_URL || undefined;
       const { EKSClient, DescribeClusterCommand } = await import('@aws-sdk/client-eks');
       return awsCall(
-        async () => new EKSClient({ region, credentials, maxAttempts: EKS_MAX_ATTEMPTS, requestHandler: await httpHandler(), ...(endpoint ? { endpoint } : {}) }),
+        async () => new EKSClient({ region, credentials, maxAttempts: EKS_MAX_ATTEMPTS, requestHandler: await httpHandler(), ...defined({ endpoint }) }),
         async (client) => {
           const c = (await client.send(new DescribeClusterCommand({ name }))).cluster;
           if (!c?.arn || !c.endpoint) throw new EksError('IncompleteResponse', `EKS answered without the endpoint of cluster ${name}`);

@@ -1,6 +1,7 @@
 // AWS partitions and STS hosts, as the AWS CLI and SDKs resolve them.
 
 import type { Environ } from '../environ.js';
+import { defined } from '../defined.js';
 
 /** Regions whose STS endpoint was the global sts.amazonaws.com before regional endpoints became the default. */
 const LEGACY_GLOBAL_REGIONS = new Set([
@@ -50,7 +51,7 @@ export function stsEndpointSettings(environ: Environ): StsEndpointSettings {
   const flag = (v: string | undefined) => v?.toLowerCase() === 'true';
   const endpointUrl = environ.AWS_ENDPOINT_URL_STS || environ.AWS_ENDPOINT_URL || undefined;
   return {
-    ...(endpointUrl ? { endpointUrl } : {}),
+    ...defined({ endpointUrl: endpointUrl || undefined }),
     useFips: flag(environ.AWS_USE_FIPS_ENDPOINT),
     useDualstack: flag(environ.AWS_USE_DUALSTACK_ENDPOINT),
     legacy: environ.AWS_STS_REGIONAL_ENDPOINTS?.toLowerCase() === 'legacy',

@@ -9,6 +9,7 @@ import { projectEnvironment, scalarText } from '../esc/projection.js';
 import { NumberValue, type Exported } from '../esc/value.js';
 import { EscKubeError, quoteValue } from '../errors.js';
 import type { Environ } from '../environ.js';
+import { defined } from '../defined.js';
 
 function text(e: Exported | undefined): string | undefined {
   if (!e || e.unknown) return undefined;
@@ -32,7 +33,7 @@ function credentialsFromVariables(env: OpenedEnvironment): AwsCredentials {
     );
   }
   const sessionToken = vars.AWS_SESSION_TOKEN?.value;
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  return { accessKeyId, secretAccessKey, ...defined({ sessionToken: sessionToken || undefined }) };
 }
 
 function credentialsAt(env: OpenedEnvironment, path: string): AwsCredentials {
@@ -50,7 +51,7 @@ function credentialsAt(env: OpenedEnvironment, path: string): AwsCredentials {
     throw new EscKubeError('credentials', `the object at ${JSON.stringify(path)} in environment ${JSON.stringify(env.name)} lacks accessKeyId or secretAccessKey`);
   }
   const sessionToken = get('sessionToken');
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  return { accessKeyId, secretAccessKey, ...defined({ sessionToken: sessionToken || undefined }) };
 }
 
 /** The region: the flag, then the environment's AWS_REGION, AWS_DEFAULT_REGION, pulumiConfig aws:region, then the process's. */

@@ -2,6 +2,7 @@
 // KUBERNETES_EXEC_INFO they pass in (https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins).
 
 import { quoteValue } from '../errors.js';
+import { defined } from '../defined.js';
 
 /** The API versions esc-kube answers in. */
 export type ExecApiVersion = 'client.authentication.k8s.io/v1' | 'client.authentication.k8s.io/v1beta1';
@@ -24,7 +25,7 @@ const V1BETA1 = 'client.authentication.k8s.io/v1beta1';
 
 /** Parses KUBERNETES_EXEC_INFO; unset (as from @kubernetes/client-node) means v1beta1. */
 export function parseExecInfo(raw: string | undefined): ExecInfo {
-  const fallback = (warning?: string): ExecInfo => ({ apiVersion: V1BETA1, interactive: false, clusterConfig: undefined, ...(warning ? { warning } : {}) });
+  const fallback = (warning?: string): ExecInfo => ({ apiVersion: V1BETA1, interactive: false, clusterConfig: undefined, ...defined({ warning }) });
   if (raw === undefined || raw.trim() === '') return fallback();
   let info: unknown;
   try {

@@ -2,7 +2,7 @@
 // run (the store, the providers, the credential cache, opening and checking environments), and the
 // run's outcome (exit status, compact messages). Commands translate argv; these services do the work.
 
-import type { Deps } from '../cli.js';
+import type { Deps } from '../deps.js';
 import type { CredentialCache } from '../cache/credential-cache.js';
 import { cachingStsClient } from '../cache/caching-sts.js';
 import { resolveEnvDir } from '../env-dir.js';
@@ -15,6 +15,7 @@ import { cloudTimeoutMs, openInCloudIfThere } from '../pulumi/cloud.js';
 import { LocalEnvironmentStore } from '../store/local-store.js';
 import { openEnvironment, requireNoErrors, requireValues, type OpenEnvironmentDeps, type OpenedEnvironment } from '../use-cases/open-environment.js';
 import { printWarnings } from './shared.js';
+import { defined } from '../defined.js';
 
 /** A login source and whether it is the only thing wanted (esc-kube login). */
 export interface LoginChoice {
@@ -78,9 +79,7 @@ export function createCommandContext(deps: Deps, globals: () => GlobalOptions): 
     const providers = deps.providers({
       environ: deps.environ,
       now: deps.now,
-      ...(sessions ? { sessions: { record: (s: OpenedSession) => sessions.push(s) } } : {}),
-      ...(wrapSts ? { wrapSts } : {}),
-      ...(login ? { login: login.source, ...(login.only ? { loginOnly: true } : {}) } : {}),
+      ...defined({ sessions: sessions && { record: (s: OpenedSession) => sessions.push(s) }, wrapSts, login: login?.source, loginOnly: login?.only }),
     });
     return {
       store: new LocalEnvironmentStore(envDir(), deps.fs),

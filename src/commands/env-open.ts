@@ -6,6 +6,7 @@ import type { Exported } from '../esc/value.js';
 import { formatDotenv, formatJson, formatShell, formatString, formatYaml } from '../format.js';
 import type { CommandContext } from './context.js';
 import { fail, select } from './shared.js';
+import { defined } from '../defined.js';
 
 /** The output formats of env open. */
 export const FORMATS = ['json', 'yaml', 'dotenv', 'shell', 'string'] as const;
@@ -36,7 +37,7 @@ export function renderOpened(selected: Exported | undefined, format: Format): { 
     default: {
       const projection = projectEnvironment(selected);
       const note = Object.keys(projection.files).length > 0 ? '`files` entries are only written by `esc-kube env run`' : undefined;
-      return { text: format === 'dotenv' ? formatDotenv(projection) : formatShell(projection), ...(note ? { note } : {}) };
+      return { text: format === 'dotenv' ? formatDotenv(projection) : formatShell(projection), ...defined({ note }) };
     }
   }
 }

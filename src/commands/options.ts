@@ -3,6 +3,7 @@
 // two can never disagree about what a flag means. No commander here: the warm path imports this file.
 
 import type { ParseArgsConfig } from 'node:util';
+import { defined } from '../defined.js';
 
 /** One option: `--name <value>` when it takes a value, else a switch. */
 export interface OptionSpec {
@@ -38,7 +39,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
 /** util.parseArgs options for a list of declarations (strict: any other flag is an error). */
 export function parseArgsOptions(specs: readonly OptionSpec[]): NonNullable<ParseArgsConfig['options']> {
   const out: NonNullable<ParseArgsConfig['options']> = {};
-  for (const s of specs) out[s.name] = { type: s.value ? 'string' : 'boolean', ...(s.short ? { short: s.short } : {}) };
+  for (const s of specs) out[s.name] = { type: s.value ? 'string' : 'boolean', ...defined({ short: s.short }) };
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Small helpers that several commands share: failing with a usage error, selecting a path, tables,
 // warnings.
 
-import type { Writer } from '../cli.js';
+import type { Writer } from '../deps.js';
 import { renderDiagnostics } from '../esc/diagnostics.js';
 import { EscKubeError } from '../errors.js';
 import { parsePath, valueAt } from '../esc/path.js';

@@ -11,6 +11,7 @@ import { getToken, type GetTokenInput } from '../use-cases/get-token.js';
 import type { CommandContext } from './context.js';
 import { flagsOf } from './options.js';
 import { TOKEN_OPTIONS, type TokenOptions } from './token-options.js';
+import { defined } from '../defined.js';
 
 /** Maps token's options to the use case's input (empty values are left out, as if not given). */
 export function tokenInput(opts: TokenOptions): GetTokenInput {
@@ -53,7 +54,7 @@ export function registerToken(program: Command, ctx: CommandContext): void {
         const env = await ctx.open(name, sessions, wrapSts, login);
         return { env, sessions };
       },
-      ...(c && key ? { tokenCache: { cache: c, key, refresh, knownMiss: deps.tokenTierMissed ?? false } } : {}),
+      ...defined({ tokenCache: c && key ? { cache: c, key, refresh, knownMiss: deps.tokenTierMissed ?? false } : undefined }),
     });
     deps.stdout.write(result.json + '\n');
   });

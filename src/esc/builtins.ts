@@ -11,6 +11,7 @@ import { ProviderError } from './providers.js';
 import { errorDiag } from './diagnostics.js';
 import { ALWAYS, compileSchema, JSON_SCHEMA_SCHEMA, schema, SchemaError, type JsonSchema, type Schema } from './schema.js';
 import { copyValue, NumberValue, Value, valueFromExported, type Exported } from './value.js';
+import { defined } from '../defined.js';
 
 const STRING = schema({ type: 'string' });
 const STRING_ARRAY = schema({ type: 'array', items: { type: 'string' } });
@@ -178,7 +179,7 @@ async function callProvider(ctx: EvalContext, x: Expr, open: () => Promise<Expor
   } catch (e) {
     ctx.shared.diags.push({
       ...errorDiag('provider', e instanceof Error ? e.message : String(e), ctx.name, x.def.range, x.def.path),
-      ...(e instanceof ProviderError ? { detail: e.code } : {}),
+      ...defined({ detail: e instanceof ProviderError ? e.code : undefined }),
     });
     return failed();
   }

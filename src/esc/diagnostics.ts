@@ -2,6 +2,8 @@
 // environment, the position and the document path, and evaluation keeps going after one so that a
 // user sees all of them at once (as pulumi/esc does).
 
+import { defined } from '../defined.js';
+
 /** A stable class for each kind of diagnostic; tests assert on these, not on wording. */
 export type DiagnosticCode =
   | 'yaml'
@@ -51,12 +53,12 @@ export interface Diagnostic {
 
 /** Builds an error diagnostic. */
 export function errorDiag(code: DiagnosticCode, summary: string, env: string, range?: SourceRange, path?: string): Diagnostic {
-  return { severity: 'error', code, summary, env, ...(range ? { range } : {}), ...(path ? { path } : {}) };
+  return { severity: 'error', code, summary, env, ...defined({ range, path: path || undefined }) };
 }
 
 /** Builds a warning diagnostic. */
 export function warningDiag(code: DiagnosticCode, summary: string, env: string, range?: SourceRange, path?: string): Diagnostic {
-  return { severity: 'warning', code, summary, env, ...(range ? { range } : {}), ...(path ? { path } : {}) };
+  return { severity: 'warning', code, summary, env, ...defined({ range, path: path || undefined }) };
 }
 
 /** True when any diagnostic is an error. */

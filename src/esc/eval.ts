@@ -17,6 +17,7 @@ import { MAX_SUGGESTION_CANDIDATES, suggest } from './suggest.js';
 import { BUDGET_EXCEEDED, EvaluationBudget, MAIN_STACK_DEPTH, MAX_SUGGESTIONS, measureValue, tooDeep } from './limits.js';
 
 import type { Decrypter, ProviderContext, ProviderRegistry } from './providers.js';
+import { defined } from '../defined.js';
 
 export { ProviderError, type Decrypter, type Provider, type ProviderContext, type ProviderRegistry, type Rotator } from './providers.js';
 export { decodeEnvelope } from './crypt.js';
@@ -174,7 +175,7 @@ export class EvalContext {
   ) {}
 
   private def(node: SyntaxNode | undefined, path: string): Definition {
-    return { env: this.name, path, ...(node ? { range: node.range } : {}) };
+    return { env: this.name, path, ...defined({ range: node?.range }) };
   }
 
   report(code: DiagnosticCode, summary: string, at: { range?: SourceRange; path?: string } | undefined, env = this.name): void {
@@ -608,5 +609,5 @@ export class EvalContext {
 }
 
 function accessorAt(x: Expr, accessor: Accessor): { range?: SourceRange; path: string } {
-  return { path: x.def.path, ...(accessor.range ?? x.def.range ? { range: accessor.range ?? x.def.range! } : {}) };
+  return { path: x.def.path, ...defined({ range: accessor.range ?? x.def.range }) };
 }

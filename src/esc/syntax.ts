@@ -9,6 +9,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, ty
 import { errorDiag, type Diagnostic, type Position, type SourceRange } from './diagnostics.js';
 import { formatGoFloat } from './go-compat.js';
 import { MAX_YAML_DEPTH } from './limits.js';
+import { defined } from '../defined.js';
 
 interface NodeBase {
   range: SourceRange;
@@ -129,7 +130,7 @@ export function decodeYaml(source: string, env: string, file?: string): DecodedD
   };
   const rangeOf = (start: number, end: number): SourceRange => ({
     env,
-    ...(file ? { file } : {}),
+    ...defined({ file: file || undefined }),
     start: pos(start),
     end: pos(Math.max(start, end)),
   });

@@ -6,6 +6,7 @@ import { EscKubeError } from '../errors.js';
 import type { CredentialCache } from '../cache/credential-cache.js';
 import { loginIdToken, LoginError, type LoginConfig, type LoginDeps } from './oidc-login.js';
 import type { Environ } from '../environ.js';
+import { defined } from '../defined.js';
 
 /** What a login source needs from the outside world. */
 export interface LoginSourceDeps {
@@ -79,5 +80,5 @@ export async function loginFromConfigFile(deps: Pick<LoginSourceDeps, 'environ' 
   if (login === undefined || login === null) return undefined;
   const l = login as Partial<LoginConfig>;
   if (typeof l.issuer !== 'string' || typeof l.clientId !== 'string') throw new EscKubeError('usage', `${file}: login needs issuer and clientId`);
-  return { issuer: l.issuer, clientId: l.clientId, ...(Array.isArray(l.scopes) ? { scopes: l.scopes.map(String) } : {}), ...(typeof l.listen === 'string' ? { listen: l.listen } : {}) };
+  return { issuer: l.issuer, clientId: l.clientId, ...defined({ scopes: Array.isArray(l.scopes) ? l.scopes.map(String) : undefined, listen: typeof l.listen === 'string' ? l.listen : undefined }) };
 }

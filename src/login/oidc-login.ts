@@ -6,6 +6,7 @@
 import { cacheKey, CACHE_FORMAT, type CredentialCache } from '../cache/credential-cache.js';
 import { decodeJwtClaims } from '../aws/jwt.js';
 import { CALLBACK_HEADERS, callbackPage, callbackStatus, type CallbackOutcome } from './callback-page.js';
+import { defined } from '../defined.js';
 
 /** Where and how to log in. */
 export interface LoginConfig {
@@ -114,7 +115,7 @@ export async function loginIdToken(cfg: LoginConfig, deps: LoginDeps): Promise<s
     const exp = decodeJwtClaims(idToken).exp;
     const expiration = new Date(typeof exp === 'number' ? exp * 1000 : deps.now().getTime() + ID_TOKEN_ASSUMED_LIFETIME_MS).toISOString();
     const refreshToken = tokens.refresh_token ?? previousRefresh;
-    await deps.cache?.put(key, { v: CACHE_FORMAT, idToken, expiration, ...(refreshToken ? { refreshToken } : {}) }, { kind: 'login', role: cfg.issuer, env: deps.env });
+    await deps.cache?.put(key, { v: CACHE_FORMAT, idToken, expiration, ...defined({ refreshToken: refreshToken || undefined }) }, { kind: 'login', role: cfg.issuer, env: deps.env });
     return idToken;
   }
 }
@@ -223,7 +224,7 @@ async function browserLogin(client: Client, config: Config, cfg: LoginConfig, de
       return tokens;
     } catch (e) {
       const description = back.searchParams.get('error_description');
-      outcome.resolve({ kind: 'failure', error: error ?? (e as Error).message, ...(error && description ? { description } : {}) });
+      outcome.resolve({ kind: 'failure', error: error ?? (e as Error).message, ...defined({ description: (error && description) || undefined }) });
       throw e;
     } finally {
       // Let the browser fetch the result page before this process goes on (and may exit).

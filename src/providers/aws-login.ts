@@ -9,6 +9,7 @@ import type { JsonSchema } from '../esc/schema.js';
 import { exportedToPlain, secretPaths, type Exported } from '../esc/value.js';
 import { describeSystemError, quoteValue } from '../errors.js';
 import type { Environ } from '../environ.js';
+import { defined } from '../defined.js';
 
 /** A request to STS AssumeRoleWithWebIdentity. */
 export interface AssumeRoleRequest {
@@ -160,7 +161,7 @@ export function awsLoginProvider(deps: AwsLoginDeps): Provider {
       const secret = secretPaths(inputs);
       const isSecret = (key: string) => secret.some((p) => p.length <= 2 && p.every((k, i) => k === ['oidc', key][i]));
       const { session, identity } = await assumeRole(plain.oidc!, deps, isSecret);
-      deps.sessions?.record({ expiration: session.expiration, ...(identity ? { identity } : {}) });
+      deps.sessions?.record({ expiration: session.expiration, ...defined({ identity }) });
       return {
         value: {
           accessKeyId: str(session.accessKeyId),
@@ -202,9 +203,9 @@ async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps, isSecret: (key: 
   const claims = checkJwt(found, deps.now());
   const identity: OidcIdentity = {
     source: found.origin?.source ?? 'other',
-    ...(found.origin ? { at: found.origin.at } : {}),
+    ...defined({ at: found.origin?.at }),
     digest: identityDigest(claims),
-    ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {}),
+    ...defined({ exp: typeof claims.exp === 'number' ? claims.exp : undefined }),
   };
   try {
     const session = await deps.sts.assumeRoleWithWebIdentity({

@@ -8,6 +8,7 @@ import { awsLoginProvider, type SessionLog, type StsClient } from './aws-login.j
 import type { LoginConfig } from '../login/oidc-login.js';
 import type { StateFs } from '../pulumi/state.js';
 import type { Environ } from '../environ.js';
+import { defined } from '../defined.js';
 
 /** What providers are built from. */
 export interface ProviderSetup {
@@ -52,9 +53,7 @@ export function providerRegistry(io: ProviderIo, setup: ProviderSetup): Provider
         fetch: io.fetch,
         deadline: io.deadline,
         now: setup.now,
-        ...(setup.sessions ? { sessions: setup.sessions } : {}),
-        ...(setup.login ? { login: setup.login } : {}),
-        ...(setup.loginOnly ? { loginOnly: true } : {}),
+        ...defined({ sessions: setup.sessions, login: setup.login, loginOnly: setup.loginOnly }),
       }),
     ],
   ]);

@@ -15,6 +15,7 @@ import { credentialsFromEnvironment, resolveRegion } from '../aws/environment-cr
 import { checkClusterName } from '../token-request.js';
 import { HOMEPAGE } from '../version.js';
 import type { Environ } from '../environ.js';
+import { defined } from '../defined.js';
 
 /** What kubeconfig-gen was asked for. */
 export interface KubeconfigInput {
@@ -87,7 +88,7 @@ export async function generateKubeconfig(input: KubeconfigInput, deps: Kubeconfi
   if (input.dryRun) return { text: merge(await deps.file.read(input.target), entries), currentContext: entries.currentContext!, written: false };
   let text = '';
   const { modeBefore, modeAfter } = await deps.file.update(input.target, (existing) => (text = merge(existing, entries)));
-  return { text, currentContext: entries.currentContext!, written: true, ...(modeBefore !== undefined && modeBefore !== modeAfter ? { modeChangedFrom: modeBefore } : {}) };
+  return { text, currentContext: entries.currentContext!, written: true, ...defined({ modeChangedFrom: modeBefore !== modeAfter ? modeBefore : undefined }) };
 }
 
 /** One cluster to write: its kubeconfig names, the cluster entry and what the token needs. */
@@ -175,7 +176,7 @@ function eksNameFromUser(user: Record<string, unknown> | undefined): { name?: st
   const envRegion = Array.isArray(exec?.env) ? (exec.env as { name?: string; value?: string }[]).find((e) => e.name === 'AWS_REGION' || e.name === 'AWS_DEFAULT_REGION')?.value : undefined;
   const name = after('--cluster-name', '-i', '--cluster-id', '--cluster');
   const region = after('--region') ?? envRegion;
-  return { ...(name ? { name } : {}), ...(region ? { region } : {}) };
+  return defined({ name: name || undefined, region: region || undefined });
 }
 
 function buildEntries(input: KubeconfigInput, targets: Target[]): KubeconfigEntries {

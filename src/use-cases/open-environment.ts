@@ -8,6 +8,7 @@ import { redactDefinition } from '../esc/redact-source.js';
 import { suggest } from '../esc/suggest.js';
 import type { OpenedEnvironment } from '../esc/opened-environment.js';
 import type { Exported } from '../esc/value.js';
+import { defined } from '../defined.js';
 
 export type { OpenedEnvironment };
 
@@ -42,15 +43,12 @@ export async function openEnvironment(name: string, deps: OpenEnvironmentDeps): 
   let result;
   try {
     result = await evaluateEnvironment({
-      ...(deps.handOnWhenTooDeep ? { throwWhenTooDeep: true } : {}),
+      ...defined({ throwWhenTooDeep: deps.handOnWhenTooDeep, maxDepth: deps.maxDepth, mode: deps.mode, showSecrets: deps.showSecrets }),
       name,
       source,
       loader: deps.store,
       providers: deps.providers,
       context: deps.context,
-      ...(deps.maxDepth ? { maxDepth: deps.maxDepth } : {}),
-      ...(deps.mode ? { mode: deps.mode } : {}),
-      ...(deps.showSecrets ? { showSecrets: true } : {}),
     });
   } catch (e) {
     if (e instanceof NeedsDeeperStack) throw handOn();
