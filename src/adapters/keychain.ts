@@ -25,10 +25,36 @@ export async function withTimeout<T>(op: Promise<T>, ms: number, what: string): 
   }
 }
 
+/** The prebuilt packages of @napi-rs/keyring for the platforms where the package name is certain. */
+const NAPI_KEYRING_PACKAGES: Record<string, string> = {
+  'linux-x64': '@napi-rs/keyring-linux-x64-gnu',
+  'linux-arm64': '@napi-rs/keyring-linux-arm64-gnu',
+  'darwin-x64': '@napi-rs/keyring-darwin-x64',
+  'darwin-arm64': '@napi-rs/keyring-darwin-arm64',
+  'win32-x64': '@napi-rs/keyring-win32-x64-msvc',
+};
+
+/**
+ * @napi-rs/keyring's binding. Its own loader probes for musl and tries several paths, which costs a
+ * cached token about 2.5 ms; the platform's prebuilt package is required directly instead, and the
+ * loader is the fallback (musl, other platforms, a package that is missing or does not load).
+ */
+function loadNapiKeyring(load: (name: string) => unknown): typeof import('@napi-rs/keyring') {
+  const direct = NAPI_KEYRING_PACKAGES[`${process.platform}-${process.arch}`];
+  if (direct) {
+    try {
+      return load(direct) as typeof import('@napi-rs/keyring');
+    } catch {
+      // The loader below knows every platform.
+    }
+  }
+  return load('@napi-rs/keyring') as typeof import('@napi-rs/keyring');
+}
+
 /** The OS keychain through @napi-rs/keyring (maintained, prebuilt, gives up quickly on a hung daemon). */
 export async function napiKeychain(): Promise<Keychain> {
   // require, not import: importing a CommonJS module from ESM runs a lexer over it, on the hot path.
-  const { AsyncEntry, Entry } = createRequire(import.meta.url)('@napi-rs/keyring') as typeof import('@napi-rs/keyring');
+  const { AsyncEntry, Entry } = loadNapiKeyring(createRequire(import.meta.url));
   const entry = (key: string) => new AsyncEntry(KEYCHAIN_SERVICE, key);
   return {
     kind: 'keychain',
