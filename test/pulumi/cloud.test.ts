@@ -5,7 +5,7 @@ import { openCloudEnvironment } from '../../src/pulumi/cloud.js';
 
 const access = { apiBase: 'https://api.example', token: 'pul-x' };
 const answering = (status: number): typeof fetch => async () => new Response(JSON.stringify({ code: status, message: 'no' }), { status, headers: { 'content-type': 'application/json' } });
-const deps = (fetch: typeof fetch) => ({ fetch, sleep: async () => {}, clock: () => 0, deadline: () => new AbortController().signal, timeoutMs: 1000 });
+const deps = (fetchImpl: typeof fetch) => ({ fetch: fetchImpl, sleep: async () => {}, clock: () => 0, deadline: () => new AbortController().signal, timeoutMs: 1000 });
 
 describe('openCloudEnvironment failures', () => {
   it.each([
