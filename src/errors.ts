@@ -35,6 +35,17 @@ export type ErrorCode =
   | 'needs-deep-stack'
   | 'internal';
 
+/** An error with a stable code, the shape of the errors that ports and providers raise (StsError, EksError, ProviderError, AwsServiceError). */
+export class CodedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  }
+}
+
 /** A failure to report to the user as one line (plus diagnostics), never with a stack trace. */
 export class EscKubeError extends Error {
   constructor(

@@ -15,6 +15,7 @@ import { privateFiles } from './adapters/private-files.js';
 import { processRunner } from './adapters/process-runner.js';
 import { readTextIfExists } from './adapters/read-text.js';
 import { sdkStsClient } from './adapters/sts-client.js';
+import { sdkAwsServices } from './adapters/aws-services.js';
 import { loginTimeoutMs } from './login/login-source.js';
 import { providerRegistry, type ProviderIo } from './providers/registry.js';
 import { VERSION } from './version.js';
@@ -33,6 +34,7 @@ export function processDeps(environ: Environ): Deps {
     fetch: globalThis.fetch,
     sts: sdkStsClient,
     deadline: (ms) => AbortSignal.timeout(ms),
+    aws: sdkAwsServices(environ),
   };
   return {
     stdout: process.stdout,

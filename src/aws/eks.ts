@@ -2,6 +2,7 @@
 // raises.
 
 import type { AwsCredentials } from './eks-token.js';
+import { CodedError } from '../errors.js';
 
 /** A cluster as EKS describes it. */
 export interface EksCluster {
@@ -14,15 +15,7 @@ export interface EksCluster {
 }
 
 /** A failure reported by EKS, with its error code. */
-export class EksError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(message, options);
-  }
-}
+export class EksError extends CodedError {}
 
 /** The EKS operation kubeconfig-gen needs. */
 export interface EksClient {

@@ -1,6 +1,7 @@
 // The ports of evaluation: providers (`fn::open::<name>`), rotators (`fn::rotate::<name>`) and the
 // decrypter of `fn::secret: {ciphertext: ...}`, with the error providers raise.
 
+import { CodedError } from '../errors.js';
 import type { JsonSchema } from './schema.js';
 import type { Exported } from './value.js';
 
@@ -16,15 +17,7 @@ export interface ProviderContext {
  * What a provider throws when it cannot open: a stable code (`aws-login.no-oidc-token`,
  * `aws-login.sts.AccessDenied`, ...) that the diagnostic keeps, and the message it shows.
  */
-export class ProviderError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-  }
-}
+export class ProviderError extends CodedError {}
 
 /** An environment provider, opened by `fn::open::<name>`. */
 export interface Provider {

@@ -7,6 +7,8 @@ import type { Provider, ProviderRegistry } from '../esc/eval.js';
 import { awsLoginProvider, type SessionLog, type StsClient } from './aws-login.js';
 import type { LoginConfig } from '../login/oidc-login.js';
 import type { StateFs } from '../pulumi/state.js';
+import type { AwsServices } from './aws-services.js';
+import { awsParameterStoreProvider, awsSecretsProvider } from './aws-secrets.js';
 import type { Environ } from '../environ.js';
 import { defined } from '../defined.js';
 
@@ -32,6 +34,8 @@ export interface ProviderIo {
   sts(region: string, settings: StsEndpointSettings): StsClient;
   /** An AbortSignal that fires after `ms` (a deadline for HTTP calls). */
   deadline(ms: number): AbortSignal;
+  /** Secrets Manager and Parameter Store, for the secret providers. */
+  aws: AwsServices;
 }
 
 /** The provider registry over the process's parts. */
@@ -56,6 +60,8 @@ export function providerRegistry(io: ProviderIo, setup: ProviderSetup): Provider
         ...defined({ sessions: setup.sessions, login: setup.login, loginOnly: setup.loginOnly }),
       }),
     ],
+    ['aws-secrets', awsSecretsProvider(io.aws)],
+    ['aws-parameter-store', awsParameterStoreProvider(io.aws)],
   ]);
   return {
     provider: (name) => providers.get(name),
