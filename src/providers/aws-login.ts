@@ -7,7 +7,7 @@ import { ProviderError, type Provider } from '../esc/eval.js';
 import type { LoginConfig } from '../login/oidc-login.js';
 import type { JsonSchema } from '../esc/schema.js';
 import { exportedToPlain, secretPaths, type Exported } from '../esc/value.js';
-import { describeSystemError, quoteValue } from '../errors.js';
+import { CodedError, describeSystemError, quoteValue } from '../errors.js';
 import type { Environ } from '../environ.js';
 import { defined } from '../defined.js';
 
@@ -29,13 +29,13 @@ export interface StsSession {
 }
 
 /** A failure reported by STS (or on the way to it), with the STS error code when there is one. */
-export class StsError extends Error {
+export class StsError extends CodedError {
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
     readonly options: { cause?: unknown; endpoint?: string } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
   }
 }
 
