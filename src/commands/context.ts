@@ -26,15 +26,25 @@ export interface LoginChoice {
 /** The session tier to use: a wrapper, none (null), or the default cache's (undefined). */
 export type SessionTier = ((sts: StsClient, endpoint: string) => StsClient) | null | undefined;
 
+/** How to open: the STS session tier, the login, and the region the request names (for STS's endpoint). */
+export interface OpenOptions {
+  /** Receives the STS sessions that aws-login opens. */
+  sessions?: OpenedSession[];
+  wrapSts?: SessionTier;
+  login?: LoginChoice;
+  /** The region the request names (--region or the cluster's extension): esc-kube's STS calls go there. */
+  region?: string;
+}
+
 /** The services and the run state that commands share. */
 export interface CommandContext {
   readonly deps: Deps;
   /** The environment store's directory: --env-dir, else $ESC_KUBE_ENV_DIR, else the default. */
   envDir(): string;
   /** What opening needs: the store, the providers (with the given session tier and login), the context. */
-  openDeps(sessions?: OpenedSession[], wrapSts?: (sts: StsClient, endpoint: string) => StsClient, login?: LoginChoice): OpenEnvironmentDeps;
+  openDeps(options?: Omit<OpenOptions, 'wrapSts'> & { wrapSts?: (sts: StsClient, endpoint: string) => StsClient }): OpenEnvironmentDeps;
   /** Opens an environment (from Pulumi Cloud when it is there), printing warnings and failing on errors. */
-  open(name: string, sessions?: OpenedSession[], wrapSts?: SessionTier, login?: LoginChoice): Promise<OpenedEnvironment>;
+  open(name: string, options?: OpenOptions): Promise<OpenedEnvironment>;
   /** Evaluates as upstream's CheckEnvironment: no provider is invoked, so no credentials or network are needed. */
   check(name: string, showSecrets?: boolean): Promise<OpenedEnvironment>;
   /** Prints an environment's warnings and fails on its errors or when it is empty. */
@@ -74,12 +84,12 @@ export function createCommandContext(deps: Deps, globals: () => GlobalOptions): 
       timeoutMs: cloudTimeoutMs(deps.environ),
     });
   const loginDeps = { ...deps, notify: (m: string) => deps.stderr.write(`esc-kube: ${m}\n`) };
-  const openDeps: CommandContext['openDeps'] = (sessions, wrapSts, login) => {
+  const openDeps: CommandContext['openDeps'] = ({ sessions, wrapSts, login, region } = {}) => {
     const user = deps.environ.USER ?? deps.environ.LOGNAME ?? 'unknown';
     const providers = deps.providers({
       environ: deps.environ,
       now: deps.now,
-      ...defined({ sessions: sessions && { record: (s: OpenedSession) => sessions.push(s) }, wrapSts, login: login?.source, loginOnly: login?.only }),
+      ...defined({ sessions: sessions && { record: (s: OpenedSession) => sessions.push(s) }, wrapSts, login: login?.source, loginOnly: login?.only, region }),
     });
     return {
       store: new LocalEnvironmentStore(envDir(), deps.fs),
@@ -117,14 +127,14 @@ export function createCommandContext(deps: Deps, globals: () => GlobalOptions): 
     openDeps,
     credentialCache,
     usable,
-    async open(name: string, sessions?: OpenedSession[], wrapSts?: SessionTier, login?: LoginChoice) {
+    async open(name: string, { sessions, wrapSts, login, region }: OpenOptions = {}) {
       // The default cache (one lookup), for what the caller did not bring: every command reuses cached
       // STS sessions and logins, as token does (env run would otherwise call STS each time).
       const cache = wrapSts === undefined || login === undefined ? credentialCache(undefined) : undefined;
       const sessionTier =
         wrapSts !== undefined ? (wrapSts ?? undefined) : cache ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, cache, { endpoint, refresh: false, env: name }) : undefined;
       const loginFor = login ?? { source: loginSource(loginDeps, { cache, interactive: deps.stdinIsTTY, device: false, env: name }) };
-      return usable((await openInCloud(name)) ?? (await openEnvironment(name, openDeps(sessions, sessionTier, loginFor))));
+      return usable((await openInCloud(name)) ?? (await openEnvironment(name, openDeps({ ...defined({ sessions, wrapSts: sessionTier, region }), login: loginFor }))));
     },
     async check(name: string, showSecrets = false) {
       return (await openInCloud(name)) ?? (await openEnvironment(name, { ...openDeps(), mode: 'check', showSecrets }));

@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander';
 import { resolveEnvDir } from '../env-dir.js';
 import { generateKubeconfig, type KubeconfigInput } from '../use-cases/generate-kubeconfig.js';
 import type { CommandContext } from './context.js';
+import { defined } from '../defined.js';
 import type { Environ } from '../environ.js';
 
 /** kubeconfig-gen's options, as commander parses them. */
@@ -79,7 +80,7 @@ export function registerKubeconfigGen(program: Command, ctx: CommandContext): vo
         cwd: deps.cwd,
         homedir: deps.homedir,
       });
-      const result = await generateKubeconfig(input, { open: (name) => ctx.open(name), eks: deps.eks(deps.environ), environ: deps.environ, file: deps.kubeconfig });
+      const result = await generateKubeconfig(input, { open: (name) => ctx.open(name, defined({ region: input.region })), eks: deps.eks(deps.environ), environ: deps.environ, file: deps.kubeconfig });
       if (result.modeChangedFrom !== undefined) {
         deps.stderr.write(`esc-kube: note: ${input.target} was mode ${result.modeChangedFrom.toString(8).padStart(4, '0')}; it is now 0600 (only you can read it)\n`);
       }

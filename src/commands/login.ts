@@ -45,7 +45,7 @@ export function registerLogin(program: Command, ctx: CommandContext): void {
           throw new EscKubeError('usage', `login needs --env ENV (an environment with aws-login oidc.login), or a login section in ${loginConfigFile(deps.environ, deps.homedir)}`);
         }
       } else {
-        await ctx.open(input.env, undefined, undefined, { source, only: true });
+        await ctx.open(input.env, { login: { source, only: true } });
         if (issuers.length === 0) throw new EscKubeError('usage', `environment ${JSON.stringify(input.env)} has no aws-login oidc to log in for`);
       }
       deps.stderr.write(`esc-kube: logged in to ${[...new Set(issuers)].join(', ')}\n`);

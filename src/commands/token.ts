@@ -51,7 +51,7 @@ export function registerToken(program: Command, ctx: CommandContext): void {
       warn: (m) => deps.stderr.write(`esc-kube: warning: ${m}\n`),
       open: async (name) => {
         const sessions: OpenedSession[] = [];
-        const env = await ctx.open(name, sessions, wrapSts, login);
+        const env = await ctx.open(name, { sessions, wrapSts, login, ...defined({ region }) });
         return { env, sessions };
       },
       ...defined({ tokenCache: c && key ? { cache: c, key, refresh, knownMiss: deps.tokenTierMissed ?? false } : undefined }),

@@ -22,6 +22,8 @@ export interface ProviderSetup {
   /** The interactive login (the fifth OIDC token source). */
   login?: (config: LoginConfig | undefined) => Promise<string | undefined>;
   loginOnly?: boolean;
+  /** The region the request names (--region, or the cluster's extension), before $AWS_REGION. */
+  region?: string;
 }
 
 /** The process's parts that providers use, supplied by the composition root. */
@@ -38,9 +40,14 @@ export interface ProviderIo {
   aws: AwsServices;
 }
 
+/** Where STS is called when nothing names a region (the AWS CLI's and the SDK's global default). */
+export const DEFAULT_STS_REGION = 'us-east-1';
+
 /** The provider registry over the process's parts. */
 export function providerRegistry(io: ProviderIo, setup: ProviderSetup): ProviderRegistry {
-  const region = setup.environ.AWS_REGION || setup.environ.AWS_DEFAULT_REGION || 'us-east-1';
+  // STS's regional endpoint: the region the request names, else the process's; us-east-1 only when
+  // nothing names one.
+  const region = setup.region || setup.environ.AWS_REGION || setup.environ.AWS_DEFAULT_REGION || DEFAULT_STS_REGION;
   const settings = stsEndpointSettings(setup.environ);
   const sts = io.sts(region, settings);
   const providers = new Map<string, Provider>([
