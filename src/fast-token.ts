@@ -7,9 +7,8 @@
 import { execCredentialJson } from './aws/exec-credential.js';
 import { resolveTokenRequest } from './token-request.js';
 import type { CacheChoice } from './adapters/cache-setup.js';
-import { tokenKey } from './cache/token-key.js';
 import { resolveEnvDir } from './env-dir.js';
-import { parseTokenArgv } from './commands/token-options.js';
+import { parseTokenArgv, tokenKeyFor } from './commands/token-options.js';
 import type { Environ } from './environ.js';
 
 /** The warm path's narrow view of the composition root. */
@@ -40,16 +39,7 @@ export async function cachedToken(argv: readonly string[], ctx: FastTokenContext
   // An invalid mode, no cache, or a directory someone else could write into: the full command says why.
   const choice = ctx.cache(flags.cache);
   if (choice.kind !== 'cache') return 'declined';
-  const key = tokenKey({
-    envName,
-    envDir: resolveEnvDir(flags.envDir, ctx.environ, ctx.cwd, ctx.homedir),
-    clusterId,
-    region,
-    credentialsPath: flags.credentials,
-    stsHost: flags.stsHost,
-    backend: flags.backend,
-    environ: ctx.environ,
-  });
+  const key = tokenKeyFor(flags, { envName, clusterId, region }, resolveEnvDir(flags.envDir, ctx.environ, ctx.cwd, ctx.homedir), ctx.environ);
   const entry = await choice.cache.getToken(key, ctx.environ);
   if (!entry) return 'missed';
   if (info.warning) ctx.stderr.write(`esc-kube: warning: ${info.warning}\n`);

@@ -4,6 +4,8 @@
 
 import { parseArgs } from 'node:util';
 import { CACHE_OPTION, GLOBAL_OPTIONS, parseArgsOptions, type OptionSpec } from './options.js';
+import { tokenKey } from '../cache/token-key.js';
+import type { Environ } from '../environ.js';
 
 /** The options of `token`, in the order of its help. */
 export const TOKEN_OPTIONS: readonly OptionSpec[] = [
@@ -69,4 +71,9 @@ export function parseTokenArgv(argv: readonly string[]): TokenOptions | undefine
     out[camel(s.name)] = v as string | boolean;
   }
   return out as TokenOptions;
+}
+
+/** The token tier's key of a request, the same for the warm path and the command. */
+export function tokenKeyFor(opts: TokenOptions, names: { envName: string; clusterId: string; region?: string | undefined }, envDir: string, environ: Environ): string {
+  return tokenKey({ ...names, envDir, credentialsPath: opts.credentials, stsHost: opts.stsHost, backend: opts.backend, environ });
 }

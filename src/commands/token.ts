@@ -3,14 +3,13 @@
 
 import type { Command } from 'commander';
 import { cachingStsClient } from '../cache/caching-sts.js';
-import { tokenKey } from '../cache/token-key.js';
 import { loginSource } from '../login/login-source.js';
 import type { OpenedSession, StsClient } from '../providers/aws-login.js';
 import { resolveTokenRequest } from '../token-request.js';
 import { getToken, type GetTokenInput } from '../use-cases/get-token.js';
 import type { CommandContext } from './context.js';
 import { flagsOf } from './options.js';
-import { TOKEN_OPTIONS, type TokenOptions } from './token-options.js';
+import { TOKEN_OPTIONS, tokenKeyFor, type TokenOptions } from './token-options.js';
 import { defined } from '../defined.js';
 
 /** Maps token's options to the use case's input (empty values are left out, as if not given). */
@@ -40,7 +39,8 @@ export function registerToken(program: Command, ctx: CommandContext): void {
     const refresh = opts.refresh ?? false;
     const { info, envName, clusterId, region } = resolveTokenRequest(opts, deps.environ.KUBERNETES_EXEC_INFO);
     const backend = (program.opts() as { backend?: string }).backend;
-    const key = c && envName && clusterId ? tokenKey({ envName, envDir: ctx.envDir(), clusterId, region, credentialsPath: opts.credentials, stsHost: opts.stsHost, backend, environ: deps.environ }) : undefined;
+    // Global options (--backend) are the program's, not the command's.
+    const key = c && envName && clusterId ? tokenKeyFor({ ...opts, ...defined({ backend }) }, { envName, clusterId, region }, ctx.envDir(), deps.environ) : undefined;
     const wrapSts = c && envName ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, c, { endpoint, refresh, env: envName }) : null;
     // kubectl says whether a person is there; run by hand, a terminal on stdin does.
     const interactive = deps.environ.KUBERNETES_EXEC_INFO ? (info?.interactive ?? false) : deps.stdinIsTTY;

@@ -4,8 +4,7 @@
 
 import { errorDiag, warningDiag, type Diagnostic, type SourceRange } from './diagnostics.js';
 import type { ArrayNode, ObjectNode, StringNode, SyntaxNode } from './syntax.js';
-import { nearest, nonExistentFieldMessage } from './spell.js';
-import { suggest } from './suggest.js';
+import { didYouMean, nonExistentFieldMessage } from './spell.js';
 
 /** A property name accessor (`.name`, or the root name). */
 export interface NameAccessor {
@@ -132,8 +131,7 @@ export function parseEnvironment(doc: SyntaxNode | undefined, env: string): { de
         break;
       default: {
         // Upstream's text first and whole; our did-you-mean after it.
-        const hint = nearest(key.value, ENVIRONMENT_FIELDS) ?? suggest(key.value, ENVIRONMENT_FIELDS);
-        const summary = nonExistentFieldMessage('environment', key.value, ENVIRONMENT_FIELDS) + (hint ? `; did you mean ${JSON.stringify(hint)}?` : '');
+        const summary = nonExistentFieldMessage('environment', key.value, ENVIRONMENT_FIELDS) + didYouMean(key.value, ENVIRONMENT_FIELDS);
         diags.push(warningDiag('syntax', summary, env, key.range, key.path));
       }
     }

@@ -9,13 +9,13 @@ import { decodeGoBase64, encodeBase64 } from './go-compat.js';
 import { decodeGoJson, marshalGoJson } from './json.js';
 import { ProviderError } from './providers.js';
 import { errorDiag } from './diagnostics.js';
-import { ALWAYS, compileSchema, JSON_SCHEMA_SCHEMA, schema, SchemaError, type JsonSchema, type Schema } from './schema.js';
+import { ALWAYS, compileSchema, JSON_SCHEMA_SCHEMA, SchemaError, type JsonSchema, type Schema } from './schema.js';
 import { copyValue, NumberValue, Value, valueFromExported, type Exported } from './value.js';
 import { defined } from '../defined.js';
 
-const STRING = schema({ type: 'string' });
-const STRING_ARRAY = schema({ type: 'array', items: { type: 'string' } });
-const ARRAY_OF_ARRAYS = schema({ type: 'array', items: { type: 'array' } });
+const STRING = compileSchema({ type: 'string' });
+const STRING_ARRAY = compileSchema({ type: 'array', items: { type: 'string' } });
+const ARRAY_OF_ARRAYS = compileSchema({ type: 'array', items: { type: 'array' } });
 
 /** Evaluates a call to a builtin: its arguments typed, secrecy and unknown-ness carried, failures reported. */
 export async function evaluateBuiltin(ctx: EvalContext, x: Expr, fn: BuiltinExpr, args: Map<string, Expr>): Promise<Value> {

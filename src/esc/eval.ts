@@ -10,10 +10,9 @@ import { errorDiag, hasErrors, warningDiag, type Diagnostic, type DiagnosticCode
 import { compareGoStrings } from './go-compat.js';
 import { ALWAYS, compileSchema, itemSchema, propertySchema, validateValue, type JsonSchema, type Schema } from './schema.js';
 import { evaluateBuiltin } from './builtins.js';
-import { nearest } from './spell.js';
+import { didYouMean } from './spell.js';
 import { decodeYaml, joinPath, type SyntaxNode } from './syntax.js';
 import { copyValue, exportedFromPlain, NumberValue, Value, valueFromExported, type Definition } from './value.js';
-import { MAX_SUGGESTION_CANDIDATES, suggest } from './suggest.js';
 import { BUDGET_EXCEEDED, EvaluationBudget, MAIN_STACK_DEPTH, MAX_SUGGESTIONS, measureValue, tooDeep } from './limits.js';
 
 import type { Decrypter, ProviderContext, ProviderRegistry } from './providers.js';
@@ -529,15 +528,8 @@ export class EvalContext {
   }
 
   private unknownProperty(x: Expr, accessor: Accessor, key: string, candidates: string[]): void {
-    // Upstream's spell.Nearest first (over candidates in document order: upstream's Go map order is
-    // random, so its pick among equally near names is too); then esc-kube's own suggestion, which also
-    // knows transpositions and camelCase suffixes (keyId -> accessKeyId). Both look at a bounded number.
-    let hint: string | undefined;
-    if (this.shared.suggestions++ < MAX_SUGGESTIONS) {
-      const some = candidates.slice(0, MAX_SUGGESTION_CANDIDATES);
-      hint = nearest(key, some) ?? suggest(key, some);
-    }
-    this.report('reference', `unknown property ${JSON.stringify(key)}${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`, accessorAt(x, accessor));
+    const hint = this.shared.suggestions++ < MAX_SUGGESTIONS ? didYouMean(key, candidates) : '';
+    this.report('reference', `unknown property ${JSON.stringify(key)}${hint}`, accessorAt(x, accessor));
   }
 
   private arrayIndex(x: Expr, accessor: Accessor, length: number): number | undefined {
@@ -571,16 +563,8 @@ export class EvalContext {
   async evaluateTyped(x: Expr | undefined, accept: Schema, explainUnknownProperties = false): Promise<{ value: Value; ok: boolean }> {
     if (!x) return { value: Value.unknown(this.def(undefined, '')), ok: false };
     const value = await this.evaluateExpr(x);
-    const ok = validateValue(value, accept, (v, message) => this.report('type', message, v.def, v.def.env), {
-      ...(explainUnknownProperties
-        ? {
-            explainUnknownProperties: (v: Value, key: string, known: string[]) => {
-              const hint = nearest(key, known) ?? suggest(key, known);
-              this.report('type', `unknown property ${JSON.stringify(key)}${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`, v.def, v.def.env);
-            },
-          }
-        : {}),
-    });
+    const explain = (v: Value, key: string, known: string[]) => this.report('type', `unknown property ${JSON.stringify(key)}${didYouMean(key, known)}`, v.def, v.def.env);
+    const ok = validateValue(value, accept, (v, message) => this.report('type', message, v.def, v.def.env), defined({ explainUnknownProperties: explainUnknownProperties ? explain : undefined }));
     return { value, ok };
   }
 

@@ -14,6 +14,8 @@ export interface Schema {
   always?: boolean;
   never?: boolean;
   defs?: Record<string, Schema>;
+  /** `$ref` as written, and the subschema it names once compiled. */
+  $ref?: string;
   ref?: Schema;
   anyOf?: Schema[];
   oneOf?: Schema[];
@@ -83,7 +85,6 @@ export function compileSchema(json: JsonSchema): Schema {
   }
   const root = decode(json);
   link(root, root, new Set());
-  markCompiled(root);
   if (typeof json === 'object' && json !== null) compiled.set(json, root);
   return root;
 }
@@ -98,8 +99,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof NumberValue);
 }
 
-const refs = new WeakMap<Schema, string>();
-
 function decode(json: unknown): Schema {
   if (json === true) return { always: true };
   if (json === false) return { never: true };
@@ -109,7 +108,7 @@ function decode(json: unknown): Schema {
   const subs = (v: unknown) => (Array.isArray(v) ? v.map(sub) : undefined);
   const map = (v: unknown) => (isRecord(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, sub(x)])) : undefined);
   if (isRecord(json.$defs)) s.defs = map(json.$defs);
-  if (typeof json.$ref === 'string' && json.$ref !== '') refs.set(s, json.$ref);
+  if (typeof json.$ref === 'string' && json.$ref !== '') s.$ref = json.$ref;
   if (Array.isArray(json.anyOf) && json.anyOf.length > 0) s.anyOf = subs(json.anyOf);
   if (Array.isArray(json.oneOf) && json.oneOf.length > 0) s.oneOf = subs(json.oneOf);
   if (Array.isArray(json.prefixItems) && json.prefixItems.length > 0) s.prefixItems = subs(json.prefixItems);
@@ -137,7 +136,7 @@ function decode(json: unknown): Schema {
 function link(s: Schema | undefined, root: Schema, seen: Set<Schema>): void {
   if (!s || seen.has(s)) return;
   seen.add(s);
-  const ref = refs.get(s);
+  const ref = s.$ref;
   if (ref !== undefined) {
     const name = ref.startsWith('#/$defs/') ? ref.slice('#/$defs/'.length) : undefined;
     if (name === undefined || name.includes('/')) throw new SchemaError('only fragment references of the form #/$defs/ref are supported');
@@ -173,11 +172,6 @@ export function typeName(v: Value): string {
   if (typeof r === 'string') return 'string';
   if (Array.isArray(r)) return 'array';
   return 'object';
-}
-
-/** The schema of a value as upstream infers it for a literal (used when an unknown value has none). */
-export function schemaOf(v: Value): Schema {
-  return v.schema ?? ALWAYS;
 }
 
 /** The schema of property `name` of values of schema `s` (schema.Property). */
@@ -218,22 +212,9 @@ export interface ValidateOptions {
 }
 
 /** Validates a value against a schema (upstream's validateElement), reporting each failure. */
-export function validateValue(v: Value, schema: JsonSchema | Schema, report: ValidationReporter, options: ValidateOptions = {}): boolean {
-  const accept = isCompiled(schema) ? schema : compileSchema(schema);
+export function validateValue(v: Value, accept: Schema, report: ValidationReporter, options: ValidateOptions = {}): boolean {
   return new Validator(report, options).element(v, accept);
 }
-
-function isCompiled(s: JsonSchema | Schema): s is Schema {
-  return typeof s === 'object' && s !== null && compiledMarker.has(s);
-}
-const compiledMarker = new WeakSet<object>();
-function markCompiled(x: Schema | undefined): void {
-  if (!x || compiledMarker.has(x)) return;
-  compiledMarker.add(x);
-  for (const y of [...(x.anyOf ?? []), ...(x.oneOf ?? []), ...(x.prefixItems ?? []), x.items, x.additionalProperties, x.ref, ...Object.values(x.properties ?? {})]) markCompiled(y);
-}
-markCompiled(ALWAYS);
-markCompiled(NEVER);
 
 /** The JSON text of a constant as upstream prints it (jsonRepr: Go's json.Marshal). */
 function jsonRepr(c: unknown): string {
@@ -276,7 +257,7 @@ class Validator {
   element(v: Value, accept: Schema): boolean {
     if (accept.always) return true;
     if (accept.never) return false;
-    if (v.unknown) return this.schemaType(schemaOf(v), accept, v);
+    if (v.unknown) return this.schemaType(v.schema ?? ALWAYS, accept, v);
     const rok = !accept.ref || this.element(v, accept.ref);
     const aok = this.atLeastOne(accept.anyOf, (s) => (sub) => sub.element(v, s), v);
     const ook = this.oneOf(v, accept);
@@ -474,17 +455,12 @@ function equalsConst(v: Value, c: unknown): boolean {
   return false;
 }
 
-/** Builds a compiled schema from JSON written in code (provider schemas, builtin argument types). */
-export function schema(json: JsonSchema): Schema {
-  return compileSchema(json);
-}
-
 /** upstream's JSONSchemaSchema: what a `fn::validate` schema must look like. */
 export const JSON_SCHEMA_SCHEMA: Schema = (() => {
   const ref = { $ref: '#/$defs/schema' };
   const num = { type: 'number' };
   const str = { type: 'string' };
-  return schema({
+  return compileSchema({
     $defs: {
       schema: {
         anyOf: [

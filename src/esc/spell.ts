@@ -2,6 +2,8 @@
 // (v0.25): `internal/spell` (Nearest, SortByEditDistance) and `diags.NonExistentFieldFormatter`.
 // Go compares bytes, so these work on UTF-8 bytes, not on code points.
 
+import { MAX_SUGGESTION_CANDIDATES, suggest } from './suggest.js';
+
 const utf8 = new TextEncoder();
 
 /** Lower-cases and drops underscores, as spell.fold does ("ignore underscores and case when matching"). */
@@ -80,4 +82,16 @@ export function nonExistentFieldMessage(objectName: string, key: string, fields:
   const quoted = fields.map((f) => `'${f}'`);
   const body = quoted.length === 0 ? `${parent} has no fields` : `Existing fields are: ${sortByEditDistance(key, quoted).join(', ')}`;
   return `Field '${key}' does not exist on ${parent}. ${body}`;
+}
+
+/**
+ * `; did you mean "x"?` for the candidate closest to `name`, or "": upstream's Nearest first (over the
+ * candidates in the order given: upstream iterates a Go map, so its pick among equally near names is
+ * random), then esc-kube's own suggest, which also knows transpositions and camelCase suffixes
+ * (keyId -> accessKeyId). At most MAX_SUGGESTION_CANDIDATES candidates are looked at.
+ */
+export function didYouMean(name: string, candidates: readonly string[]): string {
+  const some = candidates.slice(0, MAX_SUGGESTION_CANDIDATES);
+  const hint = nearest(name, some) ?? suggest(name, some);
+  return hint ? `; did you mean ${JSON.stringify(hint)}?` : '';
 }

@@ -5,7 +5,7 @@ import { exportedFromPlain, Value, valueFromExported } from '../../src/esc/value
 const value = (data: unknown) => valueFromExported(exportedFromPlain(data), { env: 'e', path: '' });
 const check = (data: unknown, schema: JsonSchema) => {
   const messages: string[] = [];
-  const ok = validateValue(value(data), schema, (_v, m) => messages.push(m));
+  const ok = validateValue(value(data), compileSchema(schema), (_v, m) => messages.push(m));
   return { ok, messages };
 };
 
@@ -49,7 +49,7 @@ describe('validateValue, as upstream validates', () => {
 
   it('explains a property that a closed schema rejects, when asked (provider inputs)', () => {
     const seen: string[] = [];
-    const ok = validateValue(value({ rolArn: 'x' }), { type: 'object', additionalProperties: false, properties: { roleArn: {} } }, () => {}, {
+    const ok = validateValue(value({ rolArn: 'x' }), compileSchema({ type: 'object', additionalProperties: false, properties: { roleArn: {} } }), () => {}, {
       explainUnknownProperties: (_v, key, known) => seen.push(`${key} not in ${known.join(',')}`),
     });
     expect(ok).toBe(false);
@@ -96,8 +96,8 @@ describe('typed unknowns', () => {
     const u = Value.unknown({ env: 'e', path: '' });
     u.schema = compileSchema({ type: 'string' });
     const messages: string[] = [];
-    expect(validateValue(u, { type: 'string' }, () => {})).toBe(true);
-    expect(validateValue(u, { type: 'number' }, (_v, m) => messages.push(m))).toBe(false);
+    expect(validateValue(u, compileSchema({ type: 'string' }), () => {})).toBe(true);
+    expect(validateValue(u, compileSchema({ type: 'number' }), (_v, m) => messages.push(m))).toBe(false);
     expect(messages).toEqual(['expected number, got string']);
   });
 });
