@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
   // Only after a real miss on the warm path may the command skip its own read of the token tier (a
   // request the warm path declined, such as one with a flag it does not know, must still be looked up).
   try {
-    return await runCli(argv, { ...processDeps(callerEnviron), tokenTierMissed });
+    return await runCli(argv, { ...processDeps(callerEnviron, chooseCredentialCache), tokenTierMissed });
   } catch (e) {
     if ((e as { code?: string }).code !== 'needs-deep-stack') throw e;
     // An environment nests deeper than this thread's stack can follow: the same command on a large stack.

@@ -23,8 +23,12 @@ import { VERSION } from './version.js';
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 
-/** Builds the real dependencies from the running process. */
-export function processDeps(environ: Environ): Deps {
+/**
+ * Builds the real dependencies from the running process. `choose` opens the credential cache: main.ts
+ * passes the warm path's own copy (dist/main.cjs bundles one), so that the keychain the warm path
+ * chose, or found hung, is the one the full command uses, not found hung a second time.
+ */
+export function processDeps(environ: Environ, choose: typeof chooseCredentialCache = chooseCredentialCache): Deps {
   const home = homedir();
   const now = () => new Date();
   const io: ProviderIo = {
@@ -48,7 +52,7 @@ export function processDeps(environ: Environ): Deps {
     now,
     providers: (setup) => providerRegistry(io, setup),
     cache: (flag) =>
-      chooseCredentialCache(flag, {
+      choose(flag, {
         environ,
         homedir: home,
         platform: process.platform,

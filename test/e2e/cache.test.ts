@@ -329,8 +329,10 @@ describe.runIf(keyringTools.ok)(named('a keyring daemon that does not answer (gn
     const r = await s.token();
     const elapsed = Date.now() - started;
     expect(r.code).toBe(0);
-    // The point: the 2 s keychain limit holds against a hung daemon (~2.3 s seen; 5 s is the margin).
-    expect(elapsed).toBeLessThan(5000);
+    // The point: the 2 s keychain limit holds against a hung daemon, and is paid once: the warm path and
+    // the full command share the keychain they chose (~2.3 s seen; waiting twice took ~4.4 s; 3.5 s is
+    // the bound between the two).
+    expect(elapsed).toBeLessThan(3500);
     expect(r.stderr).toMatch(/^esc-kube: note: the OS keychain failed \(.*\); caching credentials in files under /);
     expect(readdirSync(s.cacheDir).some((f) => f.endsWith('.entry'))).toBe(true);
     expect(JSON.parse(r.stdout).kind).toBe('ExecCredential');
