@@ -46,8 +46,22 @@ export class CodedError extends Error {
   }
 }
 
-/** A failure to report to the user as one line (plus diagnostics), never with a stack trace. */
+/** Marks an EscKubeError whichever copy of this module made it (see EscKubeError's instanceof). */
+const ESC_KUBE_ERROR = Symbol.for('esc-kube.EscKubeError');
+
+/**
+ * A failure to report to the user as one line (plus diagnostics), never with a stack trace. The warm
+ * path (dist/main.cjs) and the full command (ES modules) each bundle a copy of this class, and the
+ * credential cache the full command uses comes from the warm path's copy; `instanceof` therefore checks
+ * a registered symbol, so an error from either copy is reported as what it is.
+ */
 export class EscKubeError extends Error {
+  readonly [ESC_KUBE_ERROR] = true;
+
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && (x as { [ESC_KUBE_ERROR]?: unknown })[ESC_KUBE_ERROR] === true;
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string,
