@@ -23,27 +23,39 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /**
  * Median wall time (and peak RSS) of a command; each run is paired with a run of bare `node -e 0` just
  * before it, so that the difference to Node's start-up is measured under the same load (a machine
- * that slows down between two series would otherwise shift one median and not the other).
+ * that slows down between two series would otherwise shift one median and not the other). Both are
+ * timed bare: the peak RSS comes from separate runs under /usr/bin/time, which adds about 1 ms to
+ * what it wraps and would otherwise count against the command and not against its baseline.
  */
 function timeRuns(cmd: string, args: string[], env: Record<string, string>, before?: () => void): { ms: number; rssKb: number | undefined; nodeMs: number } {
   const times: number[] = [];
   const nodeTimes: number[] = [];
-  const rss: number[] = [];
-  const useTime = existsSync('/usr/bin/time');
   for (let i = 0; i < RUNS + 2; i++) {
     const n = performance.now();
     spawnSync(process.execPath, ['-e', '0'], { env });
     if (i >= 2) nodeTimes.push(performance.now() - n);
     before?.();
     const t = performance.now();
-    const r = useTime ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, encoding: 'utf8' }) : spawnSync(cmd, args, { env, encoding: 'utf8' });
+    const r = spawnSync(cmd, args, { env, encoding: 'utf8' });
     const elapsed = performance.now() - t;
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
     if (i < 2) continue; // warm-up: page cache, JIT caches
     times.push(elapsed);
-    if (useTime) rss.push(Number(r.stderr.trim().split('\n').pop()));
   }
-  return { ms: median(times), rssKb: rss.length > 0 ? Math.max(...rss) : undefined, nodeMs: median(nodeTimes) };
+  return { ms: median(times), rssKb: peakRss(cmd, args, env, before), nodeMs: median(nodeTimes) };
+}
+
+/** The largest peak RSS (KB) of a few runs under /usr/bin/time, or undefined without it. */
+function peakRss(cmd: string, args: string[], env: Record<string, string>, before?: () => void): number | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const rss: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    before?.();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+    rss.push(Number(r.stderr.trim().split('\n').pop()));
+  }
+  return Math.max(...rss);
 }
 
 const rows: [string, number, string][] = [];
