@@ -1,10 +1,10 @@
 // Builds dist/ with esbuild, in two parts:
-//   - dist/main.cjs: the entry, with the warm path of `esc-kube token` (fast-token.ts, the credential
-//     cache and SHA-256) in one CommonJS file, so that a cache hit loads one file and no ES module
-//     loader: the ESM loader, node:crypto and a fan-out of chunks cost a hit about 10 ms of start-up.
+//   - dist/main.cjs: the entry, with the warm path of `esc-kube token` (fast-token.ts and the credential
+//     cache) in one CommonJS file, so that a cache hit loads one file and no ES module loader: the ESM
+//     loader and a fan-out of chunks cost a hit several milliseconds of start-up.
 //   - dist/cli.js, dist/root.js, dist/deep-worker.js, dist/adapters/deep-stack.js: the full command, as
 //     ES modules sharing chunks, loaded by main.cjs on a miss.
-// Dependencies stay in node_modules (external), but for @noble/hashes and jose in the warm path. Type checking
+// Dependencies stay in node_modules (external), but for jose in the warm path. Type checking
 // is tsc's job (npm run typecheck).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
@@ -27,9 +27,9 @@ const fullCommand = {
   name: 'full-command-external',
   setup(b) {
     b.onResolve({ filter: /^\.\/(cli|root|adapters\/deep-stack)\.js$/ }, (args) => ({ path: args.path, external: true }));
-    // Everything in node_modules stays external, but @noble/hashes and jose's JWT decoder (small, and
-    // in the warm path: bundled, they cost no module resolution).
-    b.onResolve({ filter: /^[^./]/ }, (args) => (/^(@noble\/hashes|jose)(\/|$)/.test(args.path) ? undefined : { path: args.path, external: true }));
+    // Everything in node_modules stays external, but jose's JWT decoder (small, and in the warm path:
+    // bundled, it costs no module resolution).
+    b.onResolve({ filter: /^[^./]/ }, (args) => (/^jose(\/|$)/.test(args.path) ? undefined : { path: args.path, external: true }));
   },
 };
 await build({
@@ -38,9 +38,6 @@ await build({
   outfile: 'dist/main.cjs',
   format: 'cjs',
   plugins: [fullCommand],
-  // @noble/hashes/utils reaches for WebCrypto (node:crypto) only for random bytes, which SHA-256 does
-  // not need: the stub keeps node:crypto out of the warm path.
-  alias: { '@noble/hashes/crypto': './scripts/no-webcrypto.cjs' },
   // import.meta.url, for createRequire in the keychain adapter: createRequire takes a path as well as a
   // file URL, so __filename does (node:url costs a hit about a millisecond).
   banner: { js: 'const __importMeta = { url: __filename };' },

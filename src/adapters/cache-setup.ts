@@ -1,8 +1,11 @@
-// Opening the credential cache the way --cache / $ESC_KUBE_CACHE ask: the OS keychain (with the file
-// store behind it) or files, in $XDG_CACHE_HOME/esc-kube. Built by the composition root, for the warm
-// path and the full command alike.
+// Opening the credential cache the way --cache / $ESC_KUBE_CACHE ask: sealed entry files in
+// $XDG_CACHE_HOME/esc-kube, with their data key in the OS keychain (a key file behind it) or in a
+// file. Built by the composition root, for the warm path and the full command alike.
 
+import { createRequire } from 'node:module';
 import { CredentialCache } from '../cache/credential-cache.js';
+import type { DataKeys, Keychain } from '../cache/ports.js';
+import { dataKeys } from './data-keys.js';
 import { cacheFiles } from './cache-files.js';
 import type { LockOptions } from './file-lock.js';
 import { cacheDir, cacheDirProblem } from './file-store.js';
@@ -40,5 +43,15 @@ export function chooseCredentialCache(flag: string | undefined, setup: CacheSetu
   const problem = cacheDirProblem(dir);
   if (problem) return { kind: 'untrusted', problem };
   const store = selectStore({ mode, dir, environ: setup.environ, platform: setup.platform, ...defined({ notice: setup.notice }) });
-  return { kind: 'cache', cache: new CredentialCache(store, cacheFiles(dir, setup.lockOptions), setup.now) };
+  let keys = keysOf.get(store);
+  if (!keys) keysOf.set(store, (keys = dataKeys(store, randomBytes)));
+  return { kind: 'cache', cache: new CredentialCache(keys, cacheFiles(dir, setup.lockOptions), setup.now, randomBytes) };
 }
+
+/** Random bytes for nonces and new keys, from node:crypto: loaded on a write, not on a hit. */
+function randomBytes(n: number): Buffer {
+  return (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).randomBytes(n);
+}
+
+// One data key per store and process, so that the warm path and the full command read it once.
+const keysOf = new WeakMap<Keychain, DataKeys>();

@@ -1,6 +1,6 @@
-// The cache directory ($XDG_CACHE_HOME/esc-kube, mode 0700): the file store for entries when no
-// keychain answers (one 0600 file per entry, written atomically), the non-secret metadata that
-// `cache ls` shows, and the lock files. File names are hashes: no secret is ever part of a name.
+// The cache directory ($XDG_CACHE_HOME/esc-kube, mode 0700): the sealed entry files, the lock files,
+// and the data key's file where no keychain answers (0600, written atomically). Entry file names are
+// hashes: no secret is ever part of a name.
 
 // fs.promises, not node:fs/promises: a cache hit (which only reads, synchronously) does not load it.
 import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fsp, readFileSync } from 'node:fs';
@@ -101,9 +101,9 @@ export async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
-/** Entries as files in the cache directory. */
+/** Small secrets (the data key) as `<name>.key` files in the cache directory. */
 export function fileKeychain(dir: string): Keychain {
-  const path = (key: string) => join(dir, `${key}.entry`);
+  const path = (key: string) => join(dir, `${key}.key`);
   return {
     kind: 'file',
     label: `file (${dir})`,

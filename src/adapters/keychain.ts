@@ -52,7 +52,7 @@ function loadNapiKeyring(load: (name: string) => unknown): typeof import('@napi-
 }
 
 /** The OS keychain through @napi-rs/keyring (maintained, prebuilt, gives up quickly on a hung daemon). */
-export async function napiKeychain(): Promise<Keychain> {
+export function napiKeychain(): Keychain {
   // require, not import: importing a CommonJS module from ESM runs a lexer over it, on the hot path.
   const { AsyncEntry, Entry } = loadNapiKeyring(createRequire(import.meta.url));
   const entry = (key: string) => new AsyncEntry(KEYCHAIN_SERVICE, key);
@@ -79,7 +79,7 @@ export async function napiKeychain(): Promise<Keychain> {
  * libsecret-1-dev and a compiler), so it is loaded by name at run time and described by a local type:
  * the build never needs it.
  */
-export async function keytarKeychain(keytar: KeytarApi): Promise<Keychain> {
+export function keytarKeychain(keytar: KeytarApi): Keychain {
   return {
     kind: 'keychain',
     label: 'keychain (keytar)',

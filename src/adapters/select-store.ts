@@ -1,11 +1,14 @@
-// Choosing where the cache lives: --cache keychain|file|none (or $ESC_KUBE_CACHE), keychain by default.
-// A keychain that is absent, locked, failing or slower than 2 s falls back to the file store for the
-// rest of the call, with a one-line notice the first time it happens on this machine.
+// Choosing where the cache's data key lives: --cache keychain|file|none (or $ESC_KUBE_CACHE), keychain
+// by default. A keychain that is absent, locked, failing or slower than 2 s falls back to a 0600 key
+// file for the rest of the call, with a one-line notice the first time it happens on this machine.
 
 import { join } from 'node:path';
 import { fileKeychain, ensurePrivateDir, readIfExists, writePrivateFile } from './file-store.js';
 import { keytarKeychain, loadKeytar, napiKeychain, withTimeout, type Keychain } from './keychain.js';
 import type { Environ } from '../environ.js';
+
+/** The name of the data key's keychain item (and of its file, with `.key`). */
+export const DATA_KEY_NAME = 'cache-data-key';
 
 /** Where to cache. */
 export type CacheMode = 'keychain' | 'file' | 'none';
@@ -41,7 +44,7 @@ export interface StoreSetup {
 // The notice goes to whoever asked last (the fast path stays silent; the full command tells).
 const chosen = new Map<string, { store: Keychain; setup: StoreSetup }>();
 
-/** The keychain to use: the OS keychain with the file store behind it, or the file store alone. */
+/** Where the data key is kept: the OS keychain with a key file behind it, or the key file alone. */
 export function selectStore(setup: StoreSetup): Keychain {
   const id = `${setup.mode}|${setup.dir}|${setup.environ.ESC_KUBE_KEYCHAIN ?? ''}|${setup.environ.DBUS_SESSION_BUS_ADDRESS ?? ''}`;
   const known = chosen.get(id);
@@ -65,7 +68,7 @@ function chooseStore(setup: StoreSetup): Keychain {
   if (setup.platform === 'linux' && !setup.environ.DBUS_SESSION_BUS_ADDRESS) {
     return fallbackNow(files, setup, 'no D-Bus session bus ($DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service');
   }
-  return resilientKeychain(keytar ? () => keytarKeychain(keytar) : napiKeychain, files, setup);
+  return resilientKeychain(async () => (keytar ? keytarKeychain(keytar) : napiKeychain()), files, setup);
 }
 
 function fallbackNow(files: Keychain, setup: StoreSetup, why: string): Keychain {
@@ -144,5 +147,7 @@ async function noticeOnce(setup: StoreSetup, why: string): Promise<void> {
   } catch {
     // Without a marker the notice may repeat; that is all.
   }
-  setup.notice(`note: ${why}; caching credentials in files under ${setup.dir} (mode 0600) instead (choose with --cache keychain|file|none)`);
+  setup.notice(
+    `note: ${why}; the key that encrypts cached credentials is kept in ${join(setup.dir, `${DATA_KEY_NAME}.key`)} (mode 0600) instead, which protects them against backups and copies but not against your own processes (choose with --cache keychain|file|none)`,
+  );
 }

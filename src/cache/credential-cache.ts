@@ -1,12 +1,14 @@
-// The credential cache: two tiers over one Keychain.
+// The credential cache: two tiers (and the login's refresh tokens) in one directory of sealed files.
 //   - token tier: the EKS token, served while at least 2 minutes of it remain, and only while every
 //     environment file it was made from is unchanged (their SHA-256 is kept with the entry);
 //   - session tier: STS credentials from aws-login oidc, reused while at least 5 minutes remain.
-// Damaged, truncated or old-format entries are misses, never failures. Non-secret metadata for
-// `cache ls` sits in the cache directory beside the lock files.
+// Every entry is a file encrypted with the user's data key (sealed-entry.ts); the OS keychain keeps
+// only that key, so its items do not grow with a token. Damaged, truncated, foreign or old-format
+// entries are misses, never failures. `cache ls` reads the files' plaintext headers.
 
 import { sha256Hex } from './sha256.js';
-import type { CacheFiles, Held, Keychain } from './ports.js';
+import type { CacheFiles, DataKeys, Held } from './ports.js';
+import { NONCE_BYTES, openEntry, readHeader, sealEntry, type EntryHeader } from './sealed-entry.js';
 import { decodeJwtClaims, identityDigest, type OidcIdentity } from '../aws/jwt.js';
 import type { Environ } from '../environ.js';
 
@@ -48,17 +50,17 @@ export interface SessionEntry {
   expiration: string;
 }
 
-/** What `cache ls` shows of an entry: never a secret. */
-export interface CacheMeta {
-  key: string;
-  kind: 'token' | 'session' | 'login';
-  env?: string;
-  cluster?: string;
-  region?: string;
-  role?: string;
-  expires: string;
+/** What `cache ls` shows of an entry: its file's header and where the key that seals it lives. */
+export interface CacheMeta extends EntryHeader {
   store: string;
 }
+
+/** The file an entry is sealed in. */
+const entryFile = (key: string) => `${key}.entry`;
+/** The lock under which the data key is made. */
+const DATA_KEY_LOCK = 'data-key';
+/** The metadata file an earlier format kept beside an entry held in the keychain. */
+const legacyMetaFile = (key: string) => `${key}.meta`;
 
 /** A stable key from the things that decide an entry: "t-", "s-" or "l-" and 32 hex digits. */
 export function cacheKey(kind: 'token' | 'session' | 'login', parts: readonly unknown[]): string {
@@ -92,12 +94,14 @@ export interface SingleFlight<T> {
   knownMiss?: boolean;
 }
 
-/** The two-tier cache over a keychain, with locks and metadata in a directory. */
+/** The two-tier cache: sealed entry files and their locks in one directory, the data key in the keychain. */
 export class CredentialCache {
   constructor(
-    readonly store: Keychain,
+    readonly keys: DataKeys,
     readonly files: CacheFiles,
     private readonly now: () => Date,
+    /** Random bytes (the nonces). */
+    private readonly random: (n: number) => Buffer,
   ) {}
 
   /** The cache directory, for messages. */
@@ -159,12 +163,16 @@ export class CredentialCache {
     return parse<T>(await this.safeGet(key), (o) => isString(o.idToken) && validDate(o.expiration));
   }
 
-  /** Stores an entry and its metadata. A failure to store is not an error: the caller has its answer. */
-  async put(key: string, entry: { v: number; expiration: string; [field: string]: unknown }, meta: Omit<CacheMeta, 'key' | 'store' | 'expires'>): Promise<void> {
+  /**
+   * Seals an entry into its file. A failure to store is not an error: the caller has its answer. An
+   * entry that an earlier version kept in the keychain under the same key is removed from there.
+   */
+  async put(key: string, entry: { v: number; expiration: string; [field: string]: unknown }, meta: Omit<EntryHeader, 'key' | 'expires'>): Promise<void> {
     try {
-      await this.store.set(key, JSON.stringify(entry));
-      const full: CacheMeta = { key, ...meta, expires: entry.expiration, store: this.store.kind };
-      await this.files.write(`${key}.meta`, JSON.stringify(full));
+      const dataKey = (await this.keys.get()) ?? (await this.newDataKey());
+      await this.files.write(entryFile(key), sealEntry(dataKey, { key, ...meta, expires: entry.expiration }, JSON.stringify(entry), this.random(NONCE_BYTES)));
+      const legacy = await this.legacyMeta(legacyMetaFile(key));
+      if (legacy) await this.forgetLegacy(legacy);
     } catch {
       // A cache that cannot be written only costs the next call a miss.
     }
@@ -195,6 +203,19 @@ export class CredentialCache {
     }
   }
 
+  /**
+   * Makes the data key, once for all processes: under a lock, and only after reading it again, so that
+   * processes that start together on a machine without a key do not each make one (and each other's
+   * entries unreadable).
+   */
+  private newDataKey(): Promise<Buffer> {
+    return this.getOrCreate(DATA_KEY_LOCK, {
+      knownMiss: true,
+      read: () => this.keys.reread(),
+      make: async () => (await this.keys.reread()) ?? (await this.keys.create()),
+    });
+  }
+
   /** Takes the single-flight lock for a key (a lock file beside the data). */
   async lock(key: string): Promise<Held> {
     try {
@@ -204,36 +225,63 @@ export class CredentialCache {
     }
   }
 
-  /** The metadata of every entry, soonest expiry first. */
+  /** What every entry file's header says, soonest expiry first (nothing is decrypted). */
   async list(): Promise<CacheMeta[]> {
     const out: CacheMeta[] = [];
     for (const f of await this.files.list()) {
-      if (!f.endsWith('.meta')) continue;
-      try {
-        const m = JSON.parse((await this.files.read(f)) ?? 'null') as CacheMeta | null;
-        if (m && isString(m.key) && ['token', 'session', 'login'].includes(m.kind) && isString(m.expires)) out.push(m);
-      } catch {
-        // A damaged metadata file is skipped.
-      }
+      if (!f.endsWith('.entry')) continue;
+      const header = readHeader((await this.files.read(f).catch(() => undefined)) ?? '');
+      // A file of another format, or one whose header names another file's key, is not listed.
+      if (header && entryFile(header.key) === f) out.push({ ...header, store: this.keys.kind });
     }
     return out.sort((a, b) => a.expires.localeCompare(b.expires));
   }
 
-  /** Removes entries (all, or those of one environment); returns how many. */
+  /** Removes entries (all, or those of one environment, of this format or the previous one); returns how many. */
   async clear(filter: (m: CacheMeta) => boolean = () => true): Promise<number> {
     let n = 0;
     for (const m of await this.list()) {
       if (!filter(m)) continue;
-      await this.store.delete(m.key).catch(() => undefined);
-      await this.files.remove(`${m.key}.meta`);
+      await this.files.remove(entryFile(m.key));
+      n++;
+    }
+    for (const f of await this.files.list()) {
+      const legacy = f.endsWith('.meta') ? await this.legacyMeta(f) : undefined;
+      if (!legacy || !filter(legacy)) continue;
+      await this.forgetLegacy(legacy);
       n++;
     }
     return n;
   }
 
+  /** What the previous format's metadata file says, or undefined. */
+  private async legacyMeta(file: string): Promise<CacheMeta | undefined> {
+    try {
+      const m = JSON.parse((await this.files.read(file)) ?? 'null') as CacheMeta | null;
+      return m && isString(m.key) && legacyMetaFile(m.key) === file ? m : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Removes what the previous format kept for an entry: its keychain item, or its plaintext file when
+   * it has not been sealed anew, and its metadata file.
+   */
+  private async forgetLegacy(m: CacheMeta): Promise<void> {
+    if (m.store === 'keychain') await this.keys.forgetLegacy(m.key).catch(() => undefined);
+    else if (readHeader((await this.files.read(entryFile(m.key))) ?? '') === undefined) await this.files.remove(entryFile(m.key));
+    await this.files.remove(legacyMetaFile(m.key));
+  }
+
+  /** An entry's plaintext, or undefined for a missing entry or one that does not open with the data key. */
   private async safeGet(key: string): Promise<string | undefined> {
     try {
-      return await this.store.get(key);
+      const text = await this.files.read(entryFile(key));
+      if (text === undefined) return undefined;
+      // No key when this process started, but an entry now: another process has just made the key.
+      const dataKey = (await this.keys.get()) ?? (await this.keys.reread());
+      return dataKey && openEntry(dataKey, key, text)?.plaintext;
     } catch {
       return undefined;
     }

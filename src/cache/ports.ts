@@ -1,8 +1,27 @@
 // The ports the credential cache works through; the adapters under src/adapters implement them
-// (keychain.ts and file-store.ts the Keychain, cache-files.ts the CacheFiles) and raise the errors
-// declared here.
+// (data-keys.ts the DataKeys, over keychain.ts's and file-store.ts's Keychain; cache-files.ts the
+// CacheFiles) and raise the errors declared here.
 
-/** A place to keep cache entries (secret JSON strings) by key. */
+/**
+ * The user's data key, which seals every cache entry: kept in the OS keychain, or in a 0600 file
+ * beside the cache where no keychain answers.
+ */
+export interface DataKeys {
+  /** Where the key lives: "keychain" or "file". */
+  readonly kind: 'keychain' | 'file';
+  /** A name for messages. */
+  readonly label: string;
+  /** The key, or undefined when there is none yet (or it cannot be read). The answer is kept for the process. */
+  get(): Promise<Buffer | undefined>;
+  /** Reads the key again (another process may have made it since). */
+  reread(): Promise<Buffer | undefined>;
+  /** Makes a new key (random), stores it and returns it; callers hold the cache's lock for it. */
+  create(): Promise<Buffer>;
+  /** Removes an entry that an earlier version kept in the keychain itself (one item per entry). */
+  forgetLegacy(key: string): Promise<void>;
+}
+
+/** A place to keep small secret strings by name (the data key; entries, in earlier versions). */
 export interface Keychain {
   /** "keychain" for an OS keychain, "file" for the file store. */
   readonly kind: 'keychain' | 'file';

@@ -22,7 +22,7 @@ export function clearFilter(opts: { env?: string }): ((m: CacheMeta) => boolean)
 /** Registers `cache ls` and `cache clear`. */
 export function registerCache(program: Command, ctx: CommandContext): void {
   const { deps } = ctx;
-  const cache = program.command('cache').description('the credential cache (tokens and STS sessions in the OS keychain or in files)');
+  const cache = program.command('cache').description('the credential cache (tokens and STS sessions, encrypted in files; the key in the OS keychain)');
   cache
     .command('ls')
     .description('list cached entries: key, kind, environment, cluster, expiry and store (never a secret)')

@@ -19,7 +19,7 @@ export interface OptionSpec {
 }
 
 /** Help for --cache, on every command that reads or writes the credential cache. */
-export const CACHE_HELP = 'keychain, file or none (default: $ESC_KUBE_CACHE, else keychain)';
+export const CACHE_HELP = 'where the cache key lives: keychain or file, or none to cache nothing (default: $ESC_KUBE_CACHE, else keychain)';
 
 /** --cache, as every cache-using command declares it. */
 export const CACHE_OPTION: OptionSpec = { name: 'cache', value: 'mode', help: CACHE_HELP };

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { CACHE_FORMAT, CredentialCache, cacheKey } from '../../src/cache/credential-cache.js';
 import { cacheFiles, fileDigest } from '../../src/adapters/cache-files.js';
 import { acquireLock, DEFAULT_LOCK_OPTIONS } from '../../src/adapters/file-lock.js';
+import { randomBytes } from 'node:crypto';
 import { fileKeychain } from '../../src/adapters/file-store.js';
+import { dataKeys } from '../../src/adapters/data-keys.js';
+import { keysIn } from '../fakes/keys.js';
 import { cacheMode, resilientKeychain } from '../../src/adapters/select-store.js';
 import { KEYTAR_MISSING, keytarKeychain, loadKeytar, type Keychain, type KeytarApi } from '../../src/adapters/keychain.js';
 import { decodeJwtClaims, identityDigest } from '../../src/aws/jwt.js';
@@ -22,10 +25,10 @@ async function tokenCacheWithEnvFile(now: string) {
   const d = dir();
   const envFile = join(d, 'env.yaml');
   writeFileSync(envFile, 'values: {a: 1}\n');
-  const cache = new CredentialCache(fileKeychain(d), cacheFiles(d), at(now));
+  const cache = new CredentialCache(keysIn(d), cacheFiles(d), at(now), randomBytes);
   const entry = { v: CACHE_FORMAT, token: tokenSignedAt('20300101T000000Z'), expiration: '2030-01-01T00:14:00.000Z', files: [{ path: envFile, sha256: (await fileDigest(envFile))! }] };
   await cache.put('t-1', entry, { kind: 'token', env: 'e', cluster: 'c', region: 'us-west-2' });
-  return { d, envFile, cache };
+  return { d, envFile, cache, entry };
 }
 
 describe('token tier', () => {
@@ -37,7 +40,7 @@ describe('token tier', () => {
     ['2030-01-01T00:20:00Z', false],
   ])('at %s served: %s (at least 2 minutes must remain)', async (now, served) => {
     const { d } = await tokenCacheWithEnvFile('2030-01-01T00:00:00Z');
-    const later = new CredentialCache(fileKeychain(d), cacheFiles(d), at(now));
+    const later = new CredentialCache(keysIn(d), cacheFiles(d), at(now), randomBytes);
     expect((await later.getToken('t-1')) !== undefined).toBe(served);
   });
 
@@ -53,8 +56,7 @@ describe('token tier', () => {
     ['was signed in the future (by a clock running fast)', { token: tokenSignedAt('20300101T030000Z') }],
     ['does not say when it was signed', { token: 'k8s-aws-v1.x' }],
   ])('misses an entry that %s', async (_n, change) => {
-    const { d, cache } = await tokenCacheWithEnvFile('2030-01-01T00:00:00Z');
-    const entry = JSON.parse(readFileSync(join(d, 't-1.entry'), 'utf8'));
+    const { cache, entry } = await tokenCacheWithEnvFile('2030-01-01T00:00:00Z');
     expect(await cache.getToken('t-1')).toBeDefined();
     await cache.put('t-1', { ...entry, ...change }, { kind: 'token' });
     expect(await cache.getToken('t-1')).toBeUndefined();
@@ -64,12 +66,11 @@ describe('token tier', () => {
     const issuer = new TestIssuer('https://oidc.identity.example');
     const nowS = Date.parse('2030-01-01T00:00:00Z') / 1000;
     async function setupIdentity(jwt: string, source: 'file' | 'env' | 'other') {
-      const { d, cache } = await tokenCacheWithEnvFile('2030-01-01T00:00:00Z');
+      const { d, cache, entry } = await tokenCacheWithEnvFile('2030-01-01T00:00:00Z');
       const tokenFile = join(d, 'token.jwt');
       writeFileSync(tokenFile, jwt);
       const claims = decodeJwtClaims(jwt);
       const identity = { source, ...(source === 'file' ? { at: tokenFile } : source === 'env' ? { at: 'MY_JWT' } : {}), digest: identityDigest(claims), exp: claims.exp };
-      const entry = JSON.parse(readFileSync(join(d, 't-1.entry'), 'utf8'));
       await cache.put('t-1', { ...entry, identities: [identity] }, { kind: 'token' });
       return { cache, tokenFile };
     }
@@ -100,7 +101,7 @@ describe('token tier', () => {
     it('any other source: a miss once the token it came from has expired', async () => {
       const { cache } = await setupIdentity(issuer.mint({ exp: nowS + 300 }, nowS), 'other');
       expect(await cache.getToken('t-1')).toBeDefined();
-      const later = new CredentialCache(cache.store, cache.files, at('2030-01-01T00:05:01Z'));
+      const later = new CredentialCache(cache.keys, cache.files, at('2030-01-01T00:05:01Z'), randomBytes);
       expect(await later.getToken('t-1')).toBeUndefined();
     });
   });
@@ -119,7 +120,7 @@ describe('token tier', () => {
 
   it('a store that throws is a miss, and a failed write is not an error', async () => {
     const broken: Keychain = { kind: 'keychain', label: 'broken', get: async () => Promise.reject(new Error('locked')), set: async () => Promise.reject(new Error('locked')), delete: async () => {} };
-    const cache = new CredentialCache(broken, cacheFiles(dir()), at('2030-01-01T00:00:00Z'));
+    const cache = new CredentialCache(dataKeys(broken, randomBytes), cacheFiles(dir()), at('2030-01-01T00:00:00Z'), randomBytes);
     expect(await cache.getToken('t-1')).toBeUndefined();
     await expect(cache.put('t-1', { v: 1, token: 'x', expiration: '2030-01-01T01:00:00Z', files: [] }, { kind: 'token' })).resolves.toBeUndefined();
   });
@@ -132,12 +133,12 @@ describe('session tier', () => {
     ['2030-01-01T00:55:01Z', false],
   ])('at %s reused: %s (at least 5 minutes must remain)', async (now, reused) => {
     const d = dir();
-    await new CredentialCache(fileKeychain(d), cacheFiles(d), at('2030-01-01T00:00:00Z')).put(
+    await new CredentialCache(keysIn(d), cacheFiles(d), at('2030-01-01T00:00:00Z'), randomBytes).put(
       's-1',
       { v: CACHE_FORMAT, accessKeyId: 'ASIA', secretAccessKey: 'sk', sessionToken: 'st', expiration: '2030-01-01T01:00:00.000Z' },
       { kind: 'session', role: 'arn:aws:iam::1:role/r', env: 'e' },
     );
-    expect((await new CredentialCache(fileKeychain(d), cacheFiles(d), at(now)).getSession('s-1')) !== undefined).toBe(reused);
+    expect((await new CredentialCache(keysIn(d), cacheFiles(d), at(now), randomBytes).getSession('s-1')) !== undefined).toBe(reused);
   });
 });
 
@@ -153,7 +154,9 @@ describe('files, metadata and listing', () => {
       ['s-2', 'session', 'other', 'file'],
     ]);
     expect(JSON.stringify(list)).not.toMatch(/the-secret|the-session|k8s-aws-v1/);
-    for (const f of readdirSync(d).filter((f) => f.endsWith('.meta'))) expect(readFileSync(join(d, f), 'utf8')).not.toMatch(/the-secret|the-session|k8s-aws-v1/);
+    const files = readdirSync(d).filter((f) => f !== 'env.yaml');
+    expect(files.sort()).toEqual(['cache-data-key.key', 's-2.entry', 't-1.entry']);
+    for (const f of files) expect(readFileSync(join(d, f), 'utf8'), f).not.toMatch(/the-secret|the-session|k8s-aws-v1/);
     expect(await cache.clear((m) => m.env === 'other')).toBe(1);
     expect((await cache.list()).map((m) => m.key)).toEqual(['t-1']);
   });
@@ -291,7 +294,9 @@ describe('store selection', () => {
     // The point of the test: the 0.05 s limit is kept, not the never-answering keychain; 1 s is a 20x margin.
     expect(Date.now() - started).toBeLessThan(1000);
     expect(store.kind).toBe('file');
-    expect(notices).toEqual([expect.stringContaining('the OS keychain failed (the OS keychain did not answer within 0.05 s); caching credentials in files under')]);
+    expect(notices).toEqual([
+      `note: the OS keychain failed (the OS keychain did not answer within 0.05 s); the key that encrypts cached credentials is kept in ${join(d, 'cache-data-key.key')} (mode 0600) instead, which protects them against backups and copies but not against your own processes (choose with --cache keychain|file|none)`,
+    ]);
     await resilientKeychain(never, fileKeychain(d), setup).get('x');
     expect(notices).toHaveLength(1);
   });

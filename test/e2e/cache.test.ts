@@ -65,7 +65,9 @@ describe('file store (no D-Bus session bus)', () => {
     const before = calls();
     const first = await s.token();
     expect(first.code).toBe(0);
-    expect(first.stderr).toMatch(/^esc-kube: note: no D-Bus session bus \(\$DBUS_SESSION_BUS_ADDRESS is unset\), so no Secret Service; caching credentials in files under .*esc-kube \(mode 0600\) instead \(choose with --cache keychain\|file\|none\)\n$/);
+    expect(first.stderr).toBe(
+      `esc-kube: note: no D-Bus session bus ($DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service; the key that encrypts cached credentials is kept in ${join(s.cacheDir, 'cache-data-key.key')} (mode 0600) instead, which protects them against backups and copies but not against your own processes (choose with --cache keychain|file|none)\n`,
+    );
     expect(calls()).toBe(before + 1);
     const second = await s.token();
     expect(second.stderr).toBe('');
@@ -78,11 +80,16 @@ describe('file store (no D-Bus session bus)', () => {
     expect(JSON.parse(v1.stdout)).toMatchObject({ apiVersion: 'client.authentication.k8s.io/v1', status: JSON.parse(first.stdout).status });
 
     expect(statSync(s.cacheDir).mode & 0o777).toBe(0o700);
-    for (const f of readdirSync(s.cacheDir)) {
-      expect(f).toMatch(/^([ts]-[0-9a-f]{32}\.(entry|meta|lock)|file-store-notice)$/);
+    const files = readdirSync(s.cacheDir);
+    expect(files.filter((f) => f.endsWith('.entry'))).toHaveLength(2);
+    for (const f of files) {
+      expect(f).toMatch(/^([ts]-[0-9a-f]{32}\.entry|cache-data-key\.key|file-store-notice)$/);
       expect(statSync(join(s.cacheDir, f)).mode & 0o777).toBe(0o600);
-      if (!f.endsWith('.entry')) for (const secret of secrets) expect(readFileSync(join(s.cacheDir, f), 'utf8')).not.toContain(secret);
     }
+    // The entries are sealed: no token, secret key or session token in any file of the directory.
+    const issued = [...sts.secrets.entries()].flat();
+    expect(issued.length).toBeGreaterThan(0);
+    for (const f of files) for (const secret of [...secrets, ...issued, JSON.parse(first.stdout).status.token]) expect(readFileSync(join(s.cacheDir, f), 'utf8')).not.toContain(secret);
   });
 
   it('an edited environment gets a new token (the session is reused: no STS call)', async () => {
@@ -116,10 +123,32 @@ describe('file store (no D-Bus session bus)', () => {
     expect(JSON.parse(r.stdout).kind).toBe('ExecCredential');
   });
 
+  it('entries of the previous format (plaintext files) are misses, and the first call seals them anew', async () => {
+    const s = setup();
+    const first = await s.token();
+    expect(first.code).toBe(0);
+    // What the previous version left: the same file names, plaintext JSON, with metadata beside them.
+    const names = readdirSync(s.cacheDir).filter((f) => f.endsWith('.entry'));
+    expect(names).toHaveLength(2);
+    const plaintext = JSON.stringify({ v: 1, token: 'k8s-aws-v1.OLD-PLAINTEXT-TOKEN', expiration: new Date(Date.now() + 600_000).toISOString(), files: [] });
+    for (const f of names) {
+      writeFileSync(join(s.cacheDir, f), plaintext, { mode: 0o600 });
+      writeFileSync(join(s.cacheDir, f.replace('.entry', '.meta')), JSON.stringify({ key: f.replace('.entry', ''), kind: 'token', expires: '2099-01-01T00:00:00Z', store: 'file' }), { mode: 0o600 });
+    }
+    const before = calls();
+    const r = await s.token();
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('OLD-PLAINTEXT-TOKEN');
+    expect(calls()).toBe(before + 1);
+    for (const f of names) expect(readFileSync(join(s.cacheDir, f), 'utf8')).toMatch(/^esc-kube-cache 2 \{"key":"[ts]-/);
+    expect(readdirSync(s.cacheDir).filter((f) => f.endsWith('.meta'))).toEqual([]);
+    expect((await s.token()).stdout).toBe(r.stdout);
+  });
+
   it('a lock left by a killed process does not block', async () => {
     const s = setup();
     await s.token();
-    const keys = readdirSync(s.cacheDir).filter((f) => f.endsWith('.meta')).map((f) => f.replace('.meta', ''));
+    const keys = readdirSync(s.cacheDir).filter((f) => f.endsWith('.entry')).map((f) => f.replace('.entry', ''));
     expect(keys).toHaveLength(2);
     await s.run('cache', 'clear');
     const dead = Number(spawnSync('sh', ['-c', 'echo $$']).stdout.toString().trim());
@@ -230,7 +259,9 @@ describe('a cache that trusts only what it wrote', () => {
     expect(r.code).toBe(0);
     expect(readFileSync(target, 'utf8')).toBe('do not overwrite\n');
     expect(lstatSync(join(s.cacheDir, name)).isSymbolicLink()).toBe(false);
-    expect(JSON.parse(readFileSync(join(s.cacheDir, name), 'utf8')).token).toBe(JSON.parse(r.stdout).status.token);
+    expect(readFileSync(join(s.cacheDir, name), 'utf8')).toMatch(/^esc-kube-cache 2 \{"key":"t-/);
+    // The file written in the link's place holds the token: the next call is served from it.
+    expect((await s.token()).stdout).toBe(r.stdout);
   });
 });
 
@@ -283,11 +314,22 @@ describe.runIf(keyringTools.ok)(named('a real Secret Service (gnome-keyring on a
   }, 30_000);
   afterAll(async () => service?.stop());
 
+  /** The items esc-kube keeps in the keychain, with their attributes and secrets (secret-tool's own output). */
+  const keychainItems = () => {
+    const out = spawnSync('secret-tool', ['search', '--all', 'service', 'esc-kube'], { env: { ...process.env, ...service!.env }, encoding: 'utf8' });
+    return [...`${out.stdout}\n${out.stderr}`.matchAll(/^attribute\.(?:username|account) = (.*)$/gm)].map((m) => m[1]!);
+  };
+  const keySecret = () => spawnSync('secret-tool', ['search', '--all', 'service', 'esc-kube'], { env: { ...process.env, ...service!.env }, encoding: 'utf8' }).stdout.match(/^secret = (.*)$/m)?.[1];
+  const clearKeychain = () => {
+    for (const attribute of ['username', 'account']) spawnSync('secret-tool', ['clear', 'service', 'esc-kube', attribute, 'cache-data-key'], { env: { ...process.env, ...service!.env } });
+  };
+
   it.for([
     ['@napi-rs/keyring (default)', {}, { ok: true, reason: '' }],
     ['keytar', { ESC_KUBE_KEYCHAIN: 'keytar' }, keytarInstalled],
-  ] as const)('%s: entries live in the keychain, and the second call is a hit', async ([, extra, installed], ctx) => {
+  ] as const)('%s: the keychain holds one small item, the data key; the entries are sealed files; the second call is a hit', async ([, extra, installed], ctx) => {
     if (!installed.ok) ctx.skip(installed.reason);
+    clearKeychain();
     const s = setup({ ...service!.env, ...extra });
     const before = calls();
     const first = await s.token();
@@ -296,20 +338,47 @@ describe.runIf(keyringTools.ok)(named('a real Secret Service (gnome-keyring on a
     const second = await s.token();
     expect(second.stdout).toBe(first.stdout);
     expect(calls()).toBe(before + 1);
-    // No entry files: the data is in the keychain; the cache directory has only metadata and locks.
+    // One item, whatever the size of the token and the session: the data key.
+    expect(keychainItems()).toEqual(['cache-data-key']);
+    expect(Buffer.byteLength(keySecret()!)).toBeLessThan(100);
+    expect(JSON.parse(first.stdout).status.token.length).toBeGreaterThan(500);
     const files = readdirSync(s.cacheDir);
-    expect(files.filter((f) => f.endsWith('.entry'))).toEqual([]);
-    const tokenKey = files.find((f) => f.startsWith('t-') && f.endsWith('.meta'))!.replace('.meta', '');
-    const stored = spawnSync('secret-tool', ['lookup', 'service', 'esc-kube', 'username', tokenKey], { env: { ...process.env, ...service!.env } }).stdout.toString();
-    const keytarStored = spawnSync('secret-tool', ['lookup', 'service', 'esc-kube', 'account', tokenKey], { env: { ...process.env, ...service!.env } }).stdout.toString();
-    expect(JSON.parse(stored || keytarStored)).toMatchObject({ v: 1, token: JSON.parse(first.stdout).status.token });
+    expect(files.filter((f) => f.endsWith('.entry'))).toHaveLength(2);
+    for (const f of files) for (const secret of [...secrets, JSON.parse(first.stdout).status.token]) expect(readFileSync(join(s.cacheDir, f), 'utf8')).not.toContain(secret);
     expect((await s.run('cache', 'ls')).stdout).toMatch(/token\s+ci\s+demo\s+us-west-2\s+\S+\s+keychain\n/);
     // Without the token entry, the session tier answers: a new token, no STS call.
-    spawnSync('secret-tool', ['clear', 'service', 'esc-kube', 'username', tokenKey], { env: { ...process.env, ...service!.env } });
-    spawnSync('secret-tool', ['clear', 'service', 'esc-kube', 'account', tokenKey], { env: { ...process.env, ...service!.env } });
+    rmSync(join(s.cacheDir, files.find((f) => f.startsWith('t-'))!));
     const third = await s.token();
     expect(third.code).toBe(0);
     expect(calls()).toBe(before + 1);
+  });
+
+  it('a flipped byte in an entry, and entries sealed with another key, are misses: the call still succeeds and rewrites them', async () => {
+    clearKeychain();
+    const s = setup(service!.env);
+    const before = calls();
+    const first = await s.token();
+    expect(first.code).toBe(0);
+    const tokenFile = join(s.cacheDir, readdirSync(s.cacheDir).find((f) => f.startsWith('t-'))!);
+    const sealed = readFileSync(tokenFile);
+    const flipped = Buffer.from(sealed);
+    flipped[flipped.length - 10] = flipped[flipped.length - 10]! ^ 0x01;
+    writeFileSync(tokenFile, flipped);
+    const afterFlip = await s.token();
+    expect(afterFlip.code).toBe(0);
+    expect(afterFlip.stderr).toBe('');
+    // The session entry still opened: a new token, no STS call; the token entry was rewritten.
+    expect(calls()).toBe(before + 1);
+    expect(readFileSync(tokenFile).equals(flipped)).toBe(false);
+    expect((await s.token()).stdout).toBe(afterFlip.stdout);
+    // Another machine's key (the item replaced): nothing opens, STS is asked once, and the entries are sealed anew.
+    spawnSync('secret-tool', ['store', '--label', 'other', 'service', 'esc-kube', 'username', 'cache-data-key'], { env: { ...process.env, ...service!.env }, input: Buffer.alloc(32, 9).toString('base64') });
+    const otherKey = await s.token();
+    expect(otherKey.code).toBe(0);
+    expect(otherKey.stderr).toBe('');
+    expect(calls()).toBe(before + 2);
+    expect((await s.token()).stdout).toBe(otherKey.stdout);
+    expect(calls()).toBe(before + 2);
   });
 });
 
@@ -333,7 +402,7 @@ describe.runIf(keyringTools.ok)(named('a keyring daemon that does not answer (gn
     // the full command share the keychain they chose (~2.3 s seen; waiting twice took ~4.4 s; 3.5 s is
     // the bound between the two).
     expect(elapsed).toBeLessThan(3500);
-    expect(r.stderr).toMatch(/^esc-kube: note: the OS keychain failed \(.*\); caching credentials in files under /);
+    expect(r.stderr).toMatch(/^esc-kube: note: the OS keychain failed \(.*\); the key that encrypts cached credentials is kept in .*cache-data-key\.key \(mode 0600\) instead, which protects them against backups and copies but not against your own processes/);
     expect(readdirSync(s.cacheDir).some((f) => f.endsWith('.entry'))).toBe(true);
     expect(JSON.parse(r.stdout).kind).toBe('ExecCredential');
   });

@@ -5,13 +5,14 @@
 
 import { once } from 'node:events';
 import { createServer as createNetServer } from 'node:net';
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, freePort, ROOT, runEscKube, startEscKube, tempDir, type RunResult } from './helpers.js';
 import { oidcEnvironment } from './environments.js';
 import type { StsDouble } from '../fakes/sts-double.js';
 import { startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer.js';
+import { sealedEntryIn } from '../fakes/keys.js';
 import { browse } from '../support/scripted-browser.mjs';
 
 let issuer = '';
@@ -37,7 +38,7 @@ function setup(extra: Record<string, unknown> = {}) {
   const loginEntry = () => {
     const d = join(cacheHome, 'esc-kube');
     const f = readdirSync(d).find((x) => x.startsWith('l-') && x.endsWith('.entry'))!;
-    return { path: join(d, f), data: JSON.parse(readFileSync(join(d, f), 'utf8')) as { idToken: string; refreshToken?: string; expiration: string } };
+    return sealedEntryIn<{ idToken: string; refreshToken?: string; expiration: string }>(d, f);
   };
   return { dir, env, token, launches, loginEntry, browserLog };
 }
@@ -68,7 +69,7 @@ describe('browser login: Authorization Code with PKCE on a loopback redirect', (
 
     // An expired ID token is refreshed with the refresh token: no browser.
     const e = s.loginEntry();
-    writeFileSync(e.path, JSON.stringify({ ...e.data, expiration: new Date(Date.now() - 1000).toISOString() }));
+    e.write({ ...e.data, expiration: new Date(Date.now() - 1000).toISOString() });
     const refreshed = await s.token({}, '--refresh');
     expect(refreshed.code, refreshed.stderr).toBe(0);
     expect(s.launches()).toBe(1);
@@ -76,7 +77,7 @@ describe('browser login: Authorization Code with PKCE on a loopback redirect', (
 
     // A refresh token the provider no longer accepts: a new browser login.
     const e2 = s.loginEntry();
-    writeFileSync(e2.path, JSON.stringify({ ...e2.data, expiration: new Date(Date.now() - 1000).toISOString(), refreshToken: 'revoked' }));
+    e2.write({ ...e2.data, expiration: new Date(Date.now() - 1000).toISOString(), refreshToken: 'revoked' });
     const relogin = await s.token({}, '--refresh');
     expect(relogin.code, relogin.stderr).toBe(0);
     expect(s.launches()).toBe(2);
