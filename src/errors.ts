@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'credentials'
   | 'region'
   | 'sts'
+  | 'assume-role'
   | 'exec-info'
   | 'token'
   | 'kubeconfig'

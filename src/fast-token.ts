@@ -34,12 +34,12 @@ export async function cachedToken(argv: readonly string[], ctx: FastTokenContext
   const flags = parseTokenArgv(argv);
   // --refresh asks for a new token: the full command makes it.
   if (!flags || flags.refresh) return 'declined';
-  const { info, envName, clusterId, region } = resolveTokenRequest(flags, ctx.environ.KUBERNETES_EXEC_INFO);
+  const { info, envName, clusterId, region, role } = resolveTokenRequest(flags, ctx.environ.KUBERNETES_EXEC_INFO);
   if (!info || !envName || !clusterId) return 'declined';
   // An invalid mode, no cache, or a directory someone else could write into: the full command says why.
   const choice = ctx.cache(flags.cache);
   if (choice.kind !== 'cache') return 'declined';
-  const key = tokenKeyFor(flags, { envName, clusterId, region }, resolveEnvDir(flags.envDir, ctx.environ, ctx.cwd, ctx.homedir), ctx.environ);
+  const key = tokenKeyFor(flags, { envName, clusterId, region, role }, resolveEnvDir(flags.envDir, ctx.environ, ctx.cwd, ctx.homedir), ctx.environ);
   const entry = await choice.cache.getToken(key, ctx.environ);
   if (!entry) return 'missed';
   if (info.warning) ctx.stderr.write(`esc-kube: warning: ${info.warning}\n`);

@@ -62,6 +62,7 @@ export function processDeps(environ: Environ, choose: typeof chooseCredentialCac
       }),
     version: VERSION,
     platform: process.platform,
+    sts: sdkStsClient,
     eks: sdkEksClient,
     readText: readTextIfExists,
     browser: systemBrowser(environ, process.platform),

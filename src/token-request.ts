@@ -12,6 +12,9 @@ export interface TokenFlags {
   cluster?: string;
   clusterId?: string;
   region?: string;
+  roleArn?: string;
+  sessionName?: string;
+  externalId?: string;
 }
 
 /** The resolved request; `info` is undefined when KUBERNETES_EXEC_INFO asks for a version esc-kube refuses. */
@@ -27,7 +30,13 @@ export interface TokenRequestNames {
   regionFrom?: string;
   /** Where the cluster came from, for messages. */
   clusterFrom?: string;
+  /** The role to chain to, its session name and external id (flags, else the exec extension). */
+  role: { roleArn?: string; sessionName?: string; externalId?: string };
+  /** Where each role field given came from, for messages. */
+  roleFrom: Partial<Record<'roleArn' | 'sessionName' | 'externalId', string>>;
 }
+
+const ROLE_FLAGS = { roleArn: '--role-arn', sessionName: '--session-name', externalId: '--external-id' } as const;
 
 /** What EKS allows in a cluster name (and what an Outposts cluster id, a UUID, is made of). */
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
@@ -69,8 +78,15 @@ export function resolveTokenRequest(flags: TokenFlags, execInfo: string | undefi
     flags.clusterId !== undefined ? '--cluster-id' : flags.cluster !== undefined ? '--cluster' : `"${ext('clusterId') !== undefined ? 'clusterId' : 'cluster'}" of the cluster's client.authentication.k8s.io/exec extension`;
   const region = flags.region ?? ext('region');
   const regionFrom = flags.region !== undefined ? '--region' : EXTENSION_REGION;
+  const role = defined({ roleArn: flags.roleArn ?? ext('roleArn'), sessionName: flags.sessionName ?? ext('sessionName'), externalId: flags.externalId ?? ext('externalId') });
+  const roleFrom: TokenRequestNames['roleFrom'] = {};
+  for (const field of Object.keys(role) as (keyof typeof ROLE_FLAGS)[]) {
+    roleFrom[field] = flags[field] !== undefined ? ROLE_FLAGS[field] : `"${field}" of the cluster's client.authentication.k8s.io/exec extension`;
+  }
   return {
     info,
+    role,
+    roleFrom,
     ...defined({ refused: refused || undefined, envName: envName || undefined }),
     ...defined({ clusterId: clusterId || undefined, clusterFrom: clusterId ? clusterFrom : undefined }),
     ...defined({ region: region || undefined, regionFrom: region ? regionFrom : undefined }),

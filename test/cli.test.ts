@@ -24,6 +24,7 @@ function deps(files: Record<string, string>, environ: Record<string, string> = {
     providers: () => fakeRegistry(['test']),
     version: '9.9.9',
     platform: 'linux',
+    sts: () => ({ assumeRole: async () => Promise.reject(new Error('no STS in unit tests')) }),
     eks: () => ({ describeCluster: async () => Promise.reject(new Error('no EKS in unit tests')) }),
     readText: async () => undefined,
     kubeconfig: { read: async () => undefined, update: async () => ({ modeBefore: undefined, modeAfter: 0o600 }) },

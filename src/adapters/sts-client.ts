@@ -6,42 +6,57 @@
 import { stsEndpointUrl, type StsEndpointSettings } from '../aws/endpoints.js';
 import { StsError, type AssumeRoleRequest, type StsClient, type StsSession } from '../providers/aws-login.js';
 import { awsCall, httpHandler } from './aws-sdk-call.js';
+import type { AwsCredentials } from '../aws/eks-token.js';
+import type { RoleChainer } from '../aws/role-chain.js';
+import { defined } from '../defined.js';
 
 /** How many times the SDK tries a call (retries with backoff on throttling and connection errors). */
 const STS_MAX_ATTEMPTS = 4;
 
-/** An STS client for one region and endpoint configuration. */
-export function sdkStsClient(region: string, settings: StsEndpointSettings): StsClient {
+/** An STS client for one region and endpoint configuration: aws-login's call, and AssumeRole for role chaining. */
+export function sdkStsClient(region: string, settings: StsEndpointSettings): StsClient & RoleChainer {
+  const endpoint = stsEndpointUrl(region, settings);
+  /** One call with the SDK's client, its failures mapped to StsError with STS's code. */
+  const call = <T>(credentials: AwsCredentials | undefined, send: (client: import('@aws-sdk/client-sts').STSClient) => Promise<T>) =>
+    awsCall(
+      async () => {
+        const { STSClient } = await import('@aws-sdk/client-sts');
+        return new STSClient({ region, endpoint, maxAttempts: STS_MAX_ATTEMPTS, requestHandler: await httpHandler(), ...defined({ credentials }) });
+      },
+      send,
+      (e) => e instanceof StsError,
+      (f, cause) => {
+        throw f.kind === 'service' ? new StsError(wireCode(f.code), f.message, { cause, endpoint }) : new StsError('NetworkingError', f.message, { cause, endpoint });
+      },
+    );
+  const session = (c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined): StsSession => {
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+      throw new StsError('IncompleteResponse', 'STS answered without complete credentials', { endpoint });
+    }
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
+  };
   return {
+    assumeRole: async (base, role) => {
+      const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+      const credentials = { accessKeyId: base.accessKeyId, secretAccessKey: base.secretAccessKey, ...defined({ sessionToken: base.sessionToken }) };
+      // No DurationSeconds: STS's default (1 hour), as the AWS CLI asks.
+      const out = await call(credentials, (client) => client.send(new AssumeRoleCommand({ RoleArn: role.roleArn, RoleSessionName: role.sessionName, ...defined({ ExternalId: role.externalId }) })));
+      return session(out.Credentials);
+    },
     assumeRoleWithWebIdentity: async (req: AssumeRoleRequest): Promise<StsSession> => {
-      const endpoint = stsEndpointUrl(region, settings);
       const { AssumeRoleWithWebIdentityCommand } = await import('@aws-sdk/client-sts');
-      return awsCall(
-        async () => {
-          const { STSClient } = await import('@aws-sdk/client-sts');
-          return new STSClient({ region, endpoint, maxAttempts: STS_MAX_ATTEMPTS, requestHandler: await httpHandler() });
-        },
-        async (client) => {
-          const out = await client.send(
-            new AssumeRoleWithWebIdentityCommand({
-              RoleArn: req.roleArn,
-              RoleSessionName: req.sessionName,
-              DurationSeconds: req.durationSeconds,
-              WebIdentityToken: req.webIdentityToken,
-              ...(req.policyArns.length > 0 ? { PolicyArns: req.policyArns.map((arn) => ({ arn })) } : {}),
-            }),
-          );
-          const c = out.Credentials;
-          if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-            throw new StsError('IncompleteResponse', 'STS answered without complete credentials', { endpoint });
-          }
-          return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
-        },
-        (e) => e instanceof StsError,
-        (f, cause) => {
-          throw f.kind === 'service' ? new StsError(wireCode(f.code), f.message, { cause, endpoint }) : new StsError('NetworkingError', f.message, { cause, endpoint });
-        },
+      const out = await call(undefined, (client) =>
+        client.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: req.roleArn,
+            RoleSessionName: req.sessionName,
+            DurationSeconds: req.durationSeconds,
+            WebIdentityToken: req.webIdentityToken,
+            ...(req.policyArns.length > 0 ? { PolicyArns: req.policyArns.map((arn) => ({ arn })) } : {}),
+          }),
+        ),
       );
+      return session(out.Credentials);
     },
   };
 }

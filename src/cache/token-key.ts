@@ -30,10 +30,16 @@ export interface TokenRequest {
   stsHost?: string | undefined;
   /** --backend, when given (where ORG/PROJECT/ENV names are looked up). */
   backend?: string | undefined;
+  /** The role chained to (flags or exec extension), when one is. */
+  role?: { roleArn?: string; sessionName?: string; externalId?: string } | undefined;
   environ: Environ;
 }
 
 /** The cache key of a token request. */
 export function tokenKey(r: TokenRequest): string {
-  return cacheKey('token', [r.envName, r.envDir, r.clusterId, r.region ?? null, r.credentialsPath ?? null, r.stsHost ?? null, r.backend ?? null, KEY_VARIABLES.map((v) => r.environ[v] ?? null)]);
+  const parts: unknown[] = [r.envName, r.envDir, r.clusterId, r.region ?? null, r.credentialsPath ?? null, r.stsHost ?? null, r.backend ?? null, KEY_VARIABLES.map((v) => r.environ[v] ?? null)];
+  // Only with a role, so that the keys of requests without one stay what they were.
+  const { roleArn, sessionName, externalId } = r.role ?? {};
+  if (roleArn !== undefined || sessionName !== undefined || externalId !== undefined) parts.push([roleArn ?? null, sessionName ?? null, externalId ?? null]);
+  return cacheKey('token', parts);
 }

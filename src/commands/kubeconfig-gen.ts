@@ -15,6 +15,7 @@ export interface KubeconfigGenOptions {
   from?: string;
   region?: string;
   credentials?: string;
+  roleArn?: string;
   kubeconfig?: string;
   alias?: string;
   apiVersion: 'v1' | 'v1beta1';
@@ -50,6 +51,7 @@ export function kubeconfigGenInput(opts: KubeconfigGenOptions, at: KubeconfigGen
   if (opts.from !== undefined) input.from = opts.from;
   if (opts.region) input.region = opts.region;
   if (opts.credentials) input.credentialsPath = opts.credentials;
+  if (opts.roleArn) input.roleArn = opts.roleArn;
   if (opts.alias !== undefined) input.alias = opts.alias;
   if (at.envDir !== at.defaultEnvDir) input.envDirArg = at.envDir;
   return input;
@@ -61,12 +63,13 @@ export function registerKubeconfigGen(program: Command, ctx: CommandContext): vo
   program
     .command('kubeconfig-gen')
     .description('write kubeconfig entries whose user runs `esc-kube token`, merged into your kubeconfig')
-    .addHelpText('after', `\nExamples:\n  $ esc-kube kubeconfig-gen --env aws-sandbox --cluster demo --region us-west-2\n  $ esc-kube kubeconfig-gen --env aws-sandbox --cluster demo --cluster staging --shared-user\n  $ esc-kube kubeconfig-gen --env eks-sandbox --from kubeconfig --dry-run\n`)
+    .addHelpText('after', `\nExamples:\n  $ esc-kube kubeconfig-gen --env aws-sandbox --cluster demo --region us-west-2\n  $ esc-kube kubeconfig-gen --env aws-sandbox --cluster demo --cluster staging --shared-user\n  $ esc-kube kubeconfig-gen --env aws-sandbox --cluster demo --role-arn arn:aws:iam::123456789012:role/eks-admin\n`)
     .requiredOption('--env <env>', 'environment with the AWS credentials and region')
     .option('--cluster <name>', 'EKS cluster name (repeat for several); found with EKS DescribeCluster', (v: string, prev: string[] = []) => [...prev, v])
     .option('--from <path>', 'instead of DescribeCluster, rewrite the kubeconfig stored at this path of the environment (e.g. kubeconfig)')
     .option('--region <region>', 'AWS region (default: the environment\'s)')
     .option('--credentials <path>', 'path of a credentials object in the environment (default: its AWS_* environmentVariables)')
+    .option('--role-arn <arn>', 'the IAM role the token assumes (written into the exec args as token --role-arn, as aws eks update-kubeconfig --role-arn); DescribeCluster uses the environment\'s own credentials')
     .option('--kubeconfig <file>', 'kubeconfig to merge into (default: the first file of $KUBECONFIG, else ~/.kube/config)')
     .option('--alias <name>', 'context name (default: the cluster ARN, as aws eks update-kubeconfig)')
     .addOption(new Option('--api-version <version>', 'ExecCredential version of the exec entry').choices(['v1', 'v1beta1']).default('v1beta1'))

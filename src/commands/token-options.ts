@@ -4,7 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { CACHE_OPTION, GLOBAL_OPTIONS, parseArgsOptions, type OptionSpec } from './options.js';
-import { tokenKey } from '../cache/token-key.js';
+import { tokenKey, type TokenRequest } from '../cache/token-key.js';
 import type { Environ } from '../environ.js';
 
 /** The options of `token`, in the order of its help. */
@@ -15,6 +15,9 @@ export const TOKEN_OPTIONS: readonly OptionSpec[] = [
   { name: 'region', value: 'region', help: 'AWS region (default: the environment\'s AWS_REGION, AWS_DEFAULT_REGION or pulumiConfig aws:region)' },
   { name: 'credentials', value: 'path', help: 'path of a credentials object in the environment, e.g. aws.login (default: its AWS_* environmentVariables)' },
   { name: 'sts-host', value: 'host', help: 'STS host named in the token (default: the standard host of the region)' },
+  { name: 'role-arn', value: 'arn', help: 'assume this IAM role (STS AssumeRole with the environment\'s credentials) and sign the token as it, like aws eks get-token --role-arn (default: "roleArn" of the cluster exec extension)' },
+  { name: 'session-name', value: 'name', help: 'the role session\'s name (default: EKSGetTokenAuth, as the AWS CLI)' },
+  { name: 'external-id', value: 'id', help: 'the external id the role\'s trust policy requires' },
   CACHE_OPTION,
   { name: 'refresh', help: 'skip the cache, then update it' },
 ];
@@ -27,6 +30,9 @@ export interface TokenOptions {
   region?: string;
   credentials?: string;
   stsHost?: string;
+  roleArn?: string;
+  sessionName?: string;
+  externalId?: string;
   cache?: string;
   refresh?: boolean;
   envDir?: string;
@@ -74,6 +80,11 @@ export function parseTokenArgv(argv: readonly string[]): TokenOptions | undefine
 }
 
 /** The token tier's key of a request, the same for the warm path and the command. */
-export function tokenKeyFor(opts: TokenOptions, names: { envName: string; clusterId: string; region?: string | undefined }, envDir: string, environ: Environ): string {
+export function tokenKeyFor(
+  opts: TokenOptions,
+  names: { envName: string; clusterId: string; region?: string | undefined; role?: TokenRequest['role'] },
+  envDir: string,
+  environ: Environ,
+): string {
   return tokenKey({ ...names, envDir, credentialsPath: opts.credentials, stsHost: opts.stsHost, backend: opts.backend, environ });
 }

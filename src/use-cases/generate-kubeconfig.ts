@@ -13,6 +13,7 @@ import { exportedToPlain } from '../esc/value.js';
 import type { OpenedEnvironment } from '../esc/opened-environment.js';
 import { credentialsFromEnvironment, resolveRegion } from '../aws/environment-credentials.js';
 import { checkClusterName } from '../token-request.js';
+import { roleRequest } from '../aws/role-chain.js';
 import { HOMEPAGE } from '../version.js';
 import type { Environ } from '../environ.js';
 import { defined } from '../defined.js';
@@ -23,6 +24,8 @@ export interface KubeconfigInput {
   clusters: string[];
   region?: string;
   credentialsPath?: string;
+  /** A role the token chains to (`token --role-arn`), as `aws eks update-kubeconfig --role-arn`. */
+  roleArn?: string;
   /** A path in the environment holding a kubeconfig (text or object) to rewrite, instead of DescribeCluster. */
   from?: string;
   alias?: string;
@@ -71,6 +74,8 @@ export async function generateKubeconfig(input: KubeconfigInput, deps: Kubeconfi
     const bad = checkClusterName(name, '--cluster');
     if (bad) throw new EscKubeError('usage', bad);
   }
+  const role = roleRequest(defined({ roleArn: input.roleArn }));
+  if (role && 'error' in role) throw new EscKubeError('usage', role.error);
   const merge = (existing: string | undefined, entries: KubeconfigEntries) => {
     try {
       return mergeKubeconfig(existing ?? '', entries);
@@ -83,7 +88,7 @@ export async function generateKubeconfig(input: KubeconfigInput, deps: Kubeconfi
   merge(await deps.file.read(input.target), { clusters: [], users: [], contexts: [] });
   const env = await deps.open(input.env);
   const region = resolveRegion(input.region, env.exported!, deps.environ, env.name);
-  const targets = input.from !== undefined ? fromStoredKubeconfig(env, input.from, region) : await describe(input, env, region, deps.eks);
+  const targets = input.from !== undefined ? fromStoredKubeconfig(env, input.from, region, input.roleArn) : await describe(input, env, region, deps.eks);
   const entries = buildEntries(input, targets);
   if (input.dryRun) return { text: merge(await deps.file.read(input.target), entries), currentContext: entries.currentContext!, written: false };
   let text = '';
@@ -99,6 +104,8 @@ interface Target {
   cluster: Record<string, unknown>;
   eksName: string;
   region: string;
+  /** The role the token chains to, if any. */
+  roleArn?: string | undefined;
 }
 
 async function describe(input: KubeconfigInput, env: OpenedEnvironment, region: string, eks: EksClient): Promise<Target[]> {
@@ -122,13 +129,14 @@ async function describe(input: KubeconfigInput, env: OpenedEnvironment, region: 
       cluster: { server: c.endpoint.replace(/\/$/, ''), 'certificate-authority-data': c.certificateAuthorityData },
       eksName: name,
       region,
+      roleArn: input.roleArn,
     });
   }
   return out;
 }
 
 /** Reads a kubeconfig stored in the environment (e.g. a pulumi-eks stack output) and targets its contexts. */
-function fromStoredKubeconfig(env: OpenedEnvironment, path: string, region: string): Target[] {
+function fromStoredKubeconfig(env: OpenedEnvironment, path: string, region: string, roleArn: string | undefined): Target[] {
   const parsed = parsePath(path);
   if ('error' in parsed) throw new EscKubeError('usage', parsed.error);
   const selected = valueAt(env.exported, parsed.accessors);
@@ -161,12 +169,13 @@ function fromStoredKubeconfig(env: OpenedEnvironment, path: string, region: stri
       cluster,
       eksName: fromUser.name ?? c.cluster,
       region: fromUser.region ?? region,
+      roleArn: roleArn ?? fromUser.roleArn,
     };
   });
 }
 
-/** The EKS cluster name and region in an existing exec user (aws eks get-token, aws-iam-authenticator). */
-function eksNameFromUser(user: Record<string, unknown> | undefined): { name?: string; region?: string } {
+/** The EKS cluster name, region and role in an existing exec user (aws eks get-token, aws-iam-authenticator). */
+function eksNameFromUser(user: Record<string, unknown> | undefined): { name?: string; region?: string; roleArn?: string } {
   const exec = user?.exec as { args?: unknown; env?: unknown } | undefined;
   const args = Array.isArray(exec?.args) ? exec.args.map(String) : [];
   const after = (...flags: string[]) => {
@@ -176,7 +185,8 @@ function eksNameFromUser(user: Record<string, unknown> | undefined): { name?: st
   const envRegion = Array.isArray(exec?.env) ? (exec.env as { name?: string; value?: string }[]).find((e) => e.name === 'AWS_REGION' || e.name === 'AWS_DEFAULT_REGION')?.value : undefined;
   const name = after('--cluster-name', '-i', '--cluster-id', '--cluster');
   const region = after('--region') ?? envRegion;
-  return defined({ name: name || undefined, region: region || undefined });
+  const roleArn = after('--role-arn', '-r', '--role');
+  return defined({ name: name || undefined, region: region || undefined, roleArn: roleArn || undefined });
 }
 
 function buildEntries(input: KubeconfigInput, targets: Target[]): KubeconfigEntries {
@@ -193,13 +203,14 @@ function buildEntries(input: KubeconfigInput, targets: Target[]): KubeconfigEntr
     if (input.sharedUser) {
       // One user for all clusters: each cluster says which environment, cluster and region its token needs.
       const others = Array.isArray(cluster.extensions) ? (cluster.extensions as NamedEntry[]).filter((e) => e.name !== EXEC_EXTENSION) : [];
-      cluster.extensions = [...others, { name: EXEC_EXTENSION, extension: { env: input.env, cluster: t.eksName, region: t.region } }];
+      cluster.extensions = [...others, { name: EXEC_EXTENSION, extension: { env: input.env, cluster: t.eksName, region: t.region, ...defined({ roleArn: t.roleArn }) } }];
     }
     clusters.push({ name: t.clusterName, cluster });
     const userName = input.sharedUser ? `esc-kube-${input.env}` : t.userName;
     contexts.push({ name: t.contextName, context: { cluster: t.clusterName, user: userName } });
     if (!input.sharedUser) {
-      users.push({ name: userName, user: exec(['token', '--env', input.env, '--cluster', t.eksName, '--region', t.region, ...envDirArgs], false) });
+      const roleArgs = t.roleArn ? ['--role-arn', t.roleArn] : [];
+      users.push({ name: userName, user: exec(['token', '--env', input.env, '--cluster', t.eksName, '--region', t.region, ...roleArgs, ...envDirArgs], false) });
     }
   }
   if (input.sharedUser) users.push({ name: `esc-kube-${input.env}`, user: exec(['token', ...envDirArgs], true) });

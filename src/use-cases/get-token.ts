@@ -14,6 +14,9 @@ import { CACHE_FORMAT, type CredentialCache } from '../cache/credential-cache.js
 import type { OidcIdentity } from '../aws/jwt.js';
 import type { OpenedSession } from '../providers/aws-login.js';
 import type { Environ } from '../environ.js';
+import { roleRequest, type ChainedSession, type RoleChainer, type RoleRequest } from '../aws/role-chain.js';
+import type { AwsCredentials } from '../aws/eks-token.js';
+import { StsError } from '../providers/aws-login.js';
 
 /** What `esc-kube token` was asked for (flags win over the cluster's exec extension). */
 export interface GetTokenInput {
@@ -23,6 +26,10 @@ export interface GetTokenInput {
   region?: string;
   credentialsPath?: string;
   stsHost?: string;
+  /** A role to chain to (STS AssumeRole), its session name and external id. */
+  roleArn?: string;
+  sessionName?: string;
+  externalId?: string;
 }
 
 /** The token tier for this request: where to look and store, under which key. */
@@ -45,6 +52,8 @@ export interface GetTokenDeps {
   open: (name: string) => Promise<{ env: OpenedEnvironment; sessions: OpenedSession[] }>;
   /** Receives warnings for stderr. */
   warn: (message: string) => void;
+  /** STS AssumeRole in a region (with the session tier, when caching is on), for --role-arn. */
+  chain: (region: string) => RoleChainer;
 }
 
 /** The token and what it was made from. */
@@ -101,6 +110,8 @@ async function makeToken(
   if (badCluster) throw new EscKubeError('cluster', badCluster);
   const badHost = input.stsHost === undefined ? undefined : checkStsHost(input.stsHost);
   if (badHost) throw new EscKubeError('usage', badHost);
+  const role = roleRequest(request.role, request.roleFrom);
+  if (role && 'error' in role) throw new EscKubeError('usage', role.error);
 
   const { env, sessions } = await deps.open(envName);
   const exported = env.exported!;
@@ -108,18 +119,46 @@ async function makeToken(
   const region = resolveRegion(regionAsked, exported, deps.environ, env.name, request.regionFrom);
   const host = input.stsHost ?? stsHost(region, { legacy: deps.environ.AWS_STS_REGIONAL_ENDPOINTS?.toLowerCase() === 'legacy' });
 
+  const ends = sessions.map((s) => s.expiration);
+  let signing = credentials;
+  if (role) {
+    const chained = await assumeRole(deps.chain(region), { ...credentials, expiration: earliest(ends) }, role);
+    signing = chained;
+    ends.push(chained.expiration);
+  }
+
   const now = deps.now();
-  const { token } = await presignEksToken({ credentials, region, clusterId, host, now });
+  const { token } = await presignEksToken({ credentials: signing, region, clusterId, host, now });
   if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) {
     throw new EscKubeError('token', `the token is ${Buffer.byteLength(token)} bytes; EKS accepts at most ${MAX_TOKEN_BYTES} (is the session token unusually long?)`);
   }
+  // A token is no use once a session it was signed with (or chained from) has ended.
   let expiration = new Date(now.getTime() + TOKEN_LIFETIME_MS);
-  for (const session of sessions) {
-    const bound = new Date(session.expiration.getTime() - 60_000);
+  for (const end of ends) {
+    const bound = new Date(end.getTime() - 60_000);
     if (bound < expiration) expiration = bound;
   }
   if (expiration < now) expiration = now;
   const files = [...env.sources.values()].filter((s) => s.file && s.digest).map((s) => ({ path: s.file!, sha256: s.digest! }));
   const identities = sessions.flatMap((s) => (s.identity ? [s.identity] : []));
   return { json: execCredentialJson(apiVersion, token, expiration), apiVersion, token, expiration, region, clusterId, files, identities, env: env.name };
+}
+
+function earliest(dates: readonly Date[]): Date | undefined {
+  return dates.reduce<Date | undefined>((a, d) => (a === undefined || d < a ? d : a), undefined);
+}
+
+/** AssumeRole for the token, its failure said in one line with what to check. */
+async function assumeRole(chainer: RoleChainer, base: AwsCredentials & { expiration?: Date | undefined }, role: RoleRequest): Promise<ChainedSession> {
+  try {
+    return await chainer.assumeRole(base, role);
+  } catch (e) {
+    if (!(e instanceof StsError)) throw e;
+    const where = e.options.endpoint ? ` at ${e.options.endpoint}` : '';
+    if (e.code === 'NetworkingError') throw new EscKubeError('assume-role', `could not reach STS${where} to assume role ${role.roleArn}: ${e.message}`, { cause: e });
+    const hint = e.code.startsWith('AccessDenied')
+      ? `the role's trust policy must allow sts:AssumeRole for ${base.accessKeyId.startsWith('ASIA') ? 'the environment\'s role session' : 'the environment\'s user'}${role.externalId !== undefined ? ' with this external id' : ''}`
+      : 'check --role-arn, --session-name and --external-id';
+    throw new EscKubeError('assume-role', `STS refused to assume role ${role.roleArn}${where}: ${e.code}: ${e.message.replace(/\s+/g, ' ').trim()}; ${hint}`, { cause: e });
+  }
 }

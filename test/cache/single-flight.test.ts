@@ -18,6 +18,7 @@ import { getToken, type GetTokenDeps } from '../../src/use-cases/get-token.js';
 import { evaluateEnvironment } from '../../src/esc/eval.js';
 import { fakeRegistry } from '../fakes/providers.js';
 import { TestIssuer } from '../fakes/jwt.js';
+import { FakeChainer } from '../fakes/sts.js';
 
 const now = new Date('2030-01-01T00:00:00Z');
 
@@ -107,6 +108,7 @@ describe('the three users of getOrCreate', () => {
       now: () => now,
       warn: () => {},
       tokenCache: { cache, key: 't-flight', refresh: false },
+      chain: () => new FakeChainer(),
       open: async (name) => {
         opens++;
         const r = await evaluateEnvironment({ name, source: { text }, loader: { load: async () => undefined }, providers: fakeRegistry([]) });

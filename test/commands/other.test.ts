@@ -13,9 +13,9 @@ describe('kubeconfig-gen', () => {
     ['--kubeconfig, relative, normalised', { ...base, kubeconfig: './x/../kc' }, at, { env: 'e', clusters: [], apiVersion: 'v1beta1', sharedUser: false, dryRun: false, target: '/work/kc' }],
     [
       'every option, and a store that is not the default',
-      { ...base, cluster: ['a', 'b'], from: 'kubeconfig', region: 'us-west-2', credentials: 'aws.login', alias: 'ctx', apiVersion: 'v1' as const, sharedUser: true, dryRun: true, kubeconfig: '/k' },
+      { ...base, cluster: ['a', 'b'], from: 'kubeconfig', region: 'us-west-2', credentials: 'aws.login', roleArn: 'arn:aws:iam::1:role/r', alias: 'ctx', apiVersion: 'v1' as const, sharedUser: true, dryRun: true, kubeconfig: '/k' },
       { ...at, envDir: '/envs' },
-      { env: 'e', clusters: ['a', 'b'], from: 'kubeconfig', region: 'us-west-2', credentialsPath: 'aws.login', alias: 'ctx', apiVersion: 'v1', sharedUser: true, dryRun: true, target: '/k', envDirArg: '/envs' },
+      { env: 'e', clusters: ['a', 'b'], from: 'kubeconfig', region: 'us-west-2', credentialsPath: 'aws.login', roleArn: 'arn:aws:iam::1:role/r', alias: 'ctx', apiVersion: 'v1', sharedUser: true, dryRun: true, target: '/k', envDirArg: '/envs' },
     ],
   ])('%s', (_n, opts, setting, want) => expect(kubeconfigGenInput(opts, setting)).toEqual(want));
 });

@@ -3,11 +3,13 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GLOBAL_OPTIONS } from '../../src/commands/options.js';
 import { TOKEN_OPTIONS } from '../../src/commands/token-options.js';
 import { BIN, cleanEnv, runCommand, tempDir, ROOT } from './helpers.js';
 import { staticEnvironment } from './environments.js';
+import { startStsDouble, type StsDouble } from '../fakes/sts-double.js';
+import { TestIssuer } from '../fakes/jwt.js';
 
 it('a cache hit does not load commander, yaml, the AWS SDK or @smithy/signature-v4; a miss does', async () => {
   const dir = tempDir({ 'team.yaml': staticEnvironment('AKIAWARMPATH', 'warm-path-secret', undefined, 'us-west-2') });
@@ -59,13 +61,24 @@ describe('every option token accepts is understood by the warm path (generated f
     cache: 'file',
     'env-dir': '',
     backend: 'local',
+    'role-arn': 'arn:aws:iam::123456789012:role/eks-admin',
+    'session-name': 'alice',
+    'external-id': 'ext-123',
   };
+  // The role options need a role, and an STS that answers AssumeRole (signed with the static credentials).
+  const needsRole = new Set(['session-name', 'external-id']);
+  let sts: StsDouble;
+  beforeAll(async () => {
+    const issuer = new TestIssuer();
+    sts = await startStsDouble({ issuer: issuer.issuer, publicKey: issuer.publicKey, baseSecrets: { AKIAOPTIONS: 'options-secret' } });
+  });
+  afterAll(() => sts.close());
   const options = [...TOKEN_OPTIONS, ...GLOBAL_OPTIONS];
   it('has options to try', () => expect(options.length).toBeGreaterThan(8));
   it.each(options.map((o) => [o.name, o] as const))('--%s', async (name, o) => {
     const dir = tempDir({ 'team.yaml': staticEnvironment('AKIAOPTIONS', 'options-secret', undefined, 'us-west-2') });
-    const env = cleanEnv({ ESC_KUBE_CACHE: 'file', XDG_CACHE_HOME: tempDir() });
-    const base = name === 'env' || name === 'cluster' ? [] : ['--env', 'team', '--cluster', 'demo'];
+    const env = cleanEnv({ ESC_KUBE_CACHE: 'file', XDG_CACHE_HOME: tempDir(), AWS_ENDPOINT_URL_STS: sts.url });
+    const base = [...(name === 'env' || name === 'cluster' ? [] : ['--env', 'team', '--cluster', 'demo']), ...(needsRole.has(name) ? ['--role-arn', valueFor['role-arn']!] : [])];
     const extra = o.value ? [`--${name}`, name === 'env-dir' ? dir : valueFor[name]!] : [`--${name}`];
     const args = ['token', ...base, ...extra, ...(name === 'env-dir' ? [] : ['--env-dir', dir]), ...(name === 'env' ? ['--cluster', 'demo'] : []), ...(name === 'cluster' ? ['--env', 'team'] : [])];
     const run = async (record: string) => {

@@ -1,14 +1,26 @@
-// An STS double for AssumeRoleWithWebIdentity that checks JWTs the way STS does (RS256 signature from
-// the registered issuer, audience, expiry) and answers in STS's XML. It records every call.
+// An STS double that checks what STS checks and answers in STS's XML, recording every call:
+//   - AssumeRoleWithWebIdentity: the JWT (RS256 signature from the registered issuer, audience, expiry);
+//   - AssumeRole (role chaining): the request's SigV4 signature, with the secret of the base credentials
+//     (static ones it is told, or sessions it issued), and the external id a role requires.
 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { createVerify, randomBytes, type KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { verifySignedRequest } from './token-verifier.js';
+
+/** Credentials the double hands out for AssumeRole instead of random ones (for byte-equal tokens). */
+export interface FixedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: string;
+}
 
 /** A running double. */
 export interface StsDouble {
   url: string;
-  calls: { roleArn: string; sessionName: string; durationSeconds: number; ok: boolean; code?: string }[];
+  calls: { action?: string; roleArn: string; sessionName: string; durationSeconds: number; ok: boolean; code?: string; externalId?: string; baseAccessKeyId?: string }[];
   /** Secrets of the sessions it issued, by access key id. */
   secrets: Map<string, string>;
   /** Answer the next N calls with Throttling. */
@@ -17,18 +29,57 @@ export interface StsDouble {
 }
 
 /** Starts the double on 127.0.0.1. */
-export async function startStsDouble(opts: { issuer: string; publicKey: KeyObject; audience?: string; sessionSeconds?: number; delayMs?: number }): Promise<StsDouble> {
+export async function startStsDouble(opts: {
+  issuer: string;
+  publicKey: KeyObject;
+  audience?: string;
+  sessionSeconds?: number;
+  delayMs?: number;
+  /** Secrets of static credentials that may sign AssumeRole, by access key id. */
+  baseSecrets?: Record<string, string>;
+  /** What AssumeRole answers with (random credentials otherwise). */
+  roleCredentials?: FixedCredentials;
+  /** External ids that roles' trust policies require, by role ARN. */
+  externalIds?: Record<string, string>;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: { key: string; cert: string };
+}): Promise<StsDouble> {
   const calls: StsDouble['calls'] = [];
   const secrets = new Map<string, string>();
   let throttle = 0;
-  const server: Server = createServer(async (req, res) => {
-    const params = new URLSearchParams(await body(req));
+  const handler = async (req: IncomingMessage, res: import('node:http').ServerResponse) => {
+    const raw = await body(req);
+    const params = new URLSearchParams(raw);
     if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
     const fail = (status: number, code: string, message: string) => {
       calls.push({ roleArn: params.get('RoleArn') ?? '', sessionName: params.get('RoleSessionName') ?? '', durationSeconds: Number(params.get('DurationSeconds')), ok: false, code });
       res.writeHead(status, { 'content-type': 'text/xml' });
       res.end(`<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomBytes(8).toString('hex')}</RequestId></ErrorResponse>`);
     };
+    if (params.get('Action') === 'AssumeRole') {
+      const verdict = verifySignedRequest({ method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers, body: raw }, (k) => opts.baseSecrets?.[k] ?? secrets.get(k));
+      if (!verdict.ok) return fail(403, verdict.why.split(':')[0]!, verdict.why);
+      const roleArn = params.get('RoleArn') ?? '';
+      const sessionName = params.get('RoleSessionName') ?? '';
+      const externalId = params.get('ExternalId') ?? undefined;
+      const required = opts.externalIds?.[roleArn];
+      if (required !== undefined && externalId !== required) {
+        return fail(403, 'AccessDenied', `User: arn:aws:iam::123456789012:user/base is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+      }
+      const fixed = opts.roleCredentials;
+      const accessKeyId = fixed?.accessKeyId ?? 'ASIA' + randomBytes(8).toString('hex').toUpperCase();
+      const secret = fixed?.secretAccessKey ?? randomBytes(20).toString('base64');
+      secrets.set(accessKeyId, secret);
+      calls.push({ action: 'AssumeRole', roleArn, sessionName, durationSeconds: Number(params.get('DurationSeconds') ?? 3600), ok: true, baseAccessKeyId: verdict.accessKeyId, ...(externalId ? { externalId } : {}) });
+      const expiration = fixed?.expiration ?? new Date(Date.now() + 3600_000).toISOString();
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      return res.end(
+        `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>` +
+          `<Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>${secret}</SecretAccessKey><SessionToken>${fixed?.sessionToken ?? `chained-${randomBytes(24).toString('base64')}`}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+          `<AssumedRoleUser><Arn>${roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/${sessionName}</Arn><AssumedRoleId>AROA:${sessionName}</AssumedRoleId></AssumedRoleUser>` +
+          `</AssumeRoleResult><ResponseMetadata><RequestId>${randomBytes(8).toString('hex')}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+      );
+    }
     if (params.get('Action') !== 'AssumeRoleWithWebIdentity') return fail(400, 'InvalidAction', `unsupported action ${params.get('Action')}`);
     if (throttle > 0) {
       throttle--;
@@ -59,11 +110,12 @@ export async function startStsDouble(opts: { issuer: string; publicKey: KeyObjec
         `<SubjectFromWebIdentityToken>${claims.sub}</SubjectFromWebIdentityToken><AssumedRoleUser><Arn>${roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/${sessionName}</Arn><AssumedRoleId>AROA:${sessionName}</AssumedRoleId></AssumedRoleUser>` +
         `<Audience>${claims.aud}</Audience><Provider>${claims.iss}</Provider></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>${randomBytes(8).toString('hex')}</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
     );
-  });
+  };
+  const server: Server = opts.tls ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     calls,
     secrets,
     throttleNext: (n) => (throttle = n),

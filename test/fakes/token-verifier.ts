@@ -103,3 +103,41 @@ function sha256Hex(s: string): string {
 function hmac(key: string | Buffer, data: string): Buffer {
   return createHmac('sha256', key).update(data).digest();
 }
+
+/** A request signed with an Authorization header (an STS call), as the double received it. */
+export interface SignedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * Checks a header-signed SigV4 request the way AWS does, with the secret of its access key; the
+ * access key id when it holds, else why not.
+ */
+export function verifySignedRequest(req: SignedRequest, secretFor: (accessKeyId: string) => string | undefined): Verdict {
+  const fail = (why: string): Verdict => ({ ok: false, why });
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v.join(',') : v;
+  };
+  const m = /^AWS4-HMAC-SHA256 Credential=([^,]+), ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(header('authorization') ?? '');
+  if (!m) return fail('MissingAuthenticationToken: the request is not signed');
+  const [accessKeyId, day, region, service, terminator] = m[1]!.split('/');
+  const dateText = header('x-amz-date') ?? '';
+  if (!accessKeyId || service !== 'sts' || terminator !== 'aws4_request' || day !== dateText.slice(0, 8)) return fail('IncompleteSignature: malformed credential scope');
+  const secret = secretFor(accessKeyId);
+  if (!secret) return fail('InvalidClientTokenId: the security token included in the request is invalid');
+  const signedHeaders = m[2]!.split(';');
+  if (!signedHeaders.includes('host')) return fail('IncompleteSignature: host is not signed');
+  const canonicalHeaders = signedHeaders.map((h) => `${h}:${(header(h) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
+  const [path, query = ''] = req.path.split('?');
+  const canonicalRequest = [req.method, path, query, canonicalHeaders, signedHeaders.join(';'), sha256Hex(req.body)].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', dateText, `${day}/${region}/sts/aws4_request`, sha256Hex(canonicalRequest)].join('\n');
+  let key = hmac(`AWS4${secret}`, day);
+  for (const part of [region!, 'sts', 'aws4_request']) key = hmac(key, part);
+  if (createHmac('sha256', key).update(stringToSign).digest('hex') !== m[3]) return fail('SignatureDoesNotMatch: the request signature we calculated does not match the signature you provided');
+  const sessionToken = header('x-amz-security-token');
+  return { ok: true, accessKeyId, ...(sessionToken ? { sessionToken } : {}) };
+}

@@ -5,6 +5,8 @@ import { exportedFromPlain } from '../../src/esc/value.js';
 import type { OpenedEnvironment } from '../../src/use-cases/open-environment.js';
 import { fakeRegistry } from '../fakes/providers.js';
 import { verifyToken } from '../fakes/token-verifier.js';
+import { FakeChainer } from '../fakes/sts.js';
+import { StsError } from '../../src/providers/aws-login.js';
 
 const now = new Date('2024-05-01T12:00:00Z');
 
@@ -21,9 +23,22 @@ const staticEnv = `values:
     AWS_REGION: eu-west-1
 `;
 
-function deps(text: string, environ: Record<string, string> = {}, sessions: Date[] = []): GetTokenDeps & { warnings: string[] } {
+function deps(text: string, environ: Record<string, string> = {}, sessions: Date[] = [], chainer = new FakeChainer()): GetTokenDeps & { warnings: string[]; chainer: FakeChainer; regions: string[] } {
   const warnings: string[] = [];
-  return { environ, now: () => now, warn: (m) => warnings.push(m), open: async (n) => ({ env: await opened(n, text), sessions: sessions.map((expiration) => ({ expiration })) }), warnings };
+  const regions: string[] = [];
+  return {
+    environ,
+    now: () => now,
+    warn: (m) => warnings.push(m),
+    open: async (n) => ({ env: await opened(n, text), sessions: sessions.map((expiration) => ({ expiration })) }),
+    chain: (region) => {
+      regions.push(region);
+      return chainer;
+    },
+    warnings,
+    chainer,
+    regions,
+  };
 }
 
 describe('getToken', () => {
@@ -108,5 +123,67 @@ describe('resolveRegion', () => {
   it('explains a missing or invalid region', () => {
     expect(() => resolveRegion(undefined, env({}), {}, 'e')).toThrow('no AWS region for environment "e": pass --region');
     expect(() => resolveRegion('mars-1', env({}), {}, 'e')).toThrow('--region is "mars-1", which is not an AWS region name');
+  });
+});
+
+describe('getToken with a role to chain to (--role-arn)', () => {
+  const role = 'arn:aws:iam::123456789012:role/eks-admin';
+  const chainedSecret = (k: string) => (k === 'ASIACHAINED' ? 'chained-secret' : undefined);
+
+  it("signs with the role's credentials, assumed with the environment's, in the request's region, as EKSGetTokenAuth", async () => {
+    const d = deps(staticEnv);
+    const r = await getToken({ env: 'e', cluster: 'demo', roleArn: role }, d);
+    expect(verifyToken(r.token, { clusterId: 'demo', now: () => now, secretFor: chainedSecret })).toMatchObject({ ok: true });
+    expect(verifyToken(r.token, { clusterId: 'demo', now: () => now, secretFor: () => 's3cr3t' })).toMatchObject({ ok: false });
+    expect(d.chainer.calls).toEqual([{ baseAccessKeyId: 'AKIDTEST', baseExpiration: undefined, role: { roleArn: role, sessionName: 'EKSGetTokenAuth' } }]);
+    expect(d.regions).toEqual(['eu-west-1']);
+  });
+
+  it('passes the session name and external id, from flags or from the cluster exec extension', async () => {
+    const flags = deps(staticEnv);
+    await getToken({ env: 'e', cluster: 'demo', roleArn: role, sessionName: 'alice', externalId: 'ext-123' }, flags);
+    expect(flags.chainer.calls[0]!.role).toEqual({ roleArn: role, sessionName: 'alice', externalId: 'ext-123' });
+    const info = { apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive: false, cluster: { config: { env: 'e', cluster: 'demo', roleArn: role, externalId: 'ext-9' } } } };
+    const ext = deps(staticEnv, { KUBERNETES_EXEC_INFO: JSON.stringify(info) });
+    await getToken({}, ext);
+    expect(ext.chainer.calls[0]!.role).toEqual({ roleArn: role, sessionName: 'EKSGetTokenAuth', externalId: 'ext-9' });
+  });
+
+  it("ends the token a minute before the chained session or the base session, whichever ends first", async () => {
+    const short = new FakeChainer({ accessKeyId: 'ASIACHAINED', secretAccessKey: 'chained-secret', sessionToken: 't', expiration: new Date('2024-05-01T12:06:00Z') });
+    const r = await getToken({ env: 'e', cluster: 'demo', roleArn: role }, deps(staticEnv, {}, [], short));
+    expect(JSON.parse(r.json).status.expirationTimestamp).toBe('2024-05-01T12:05:00Z');
+    const baseEnds = deps(staticEnv, {}, [new Date('2024-05-01T12:08:00Z')]);
+    const r2 = await getToken({ env: 'e', cluster: 'demo', roleArn: role }, baseEnds);
+    expect(JSON.parse(r2.json).status.expirationTimestamp).toBe('2024-05-01T12:07:00Z');
+    expect(baseEnds.chainer.calls[0]!.baseExpiration).toEqual(new Date('2024-05-01T12:08:00Z'));
+  });
+
+  it.each([
+    [{ roleArn: 'eks-admin' }, '--role-arn is "eks-admin"; expected an IAM role ARN such as arn:aws:iam::123456789012:role/eks-admin'],
+    [{ roleArn: 'arn:aws:iam::123456789012:user/bob' }, '--role-arn is "arn:aws:iam::123456789012:user/bob"; expected an IAM role ARN such as arn:aws:iam::123456789012:role/eks-admin'],
+    [{ roleArn: role, sessionName: 'a b' }, '--session-name is "a b"; expected 2 to 64 letters, digits and the characters _+=,.@-'],
+    [{ roleArn: role, externalId: 'x' }, '--external-id is not an external id STS accepts: 2 to 1224 letters, digits and the characters _+=,.@:/-'],
+    [{ sessionName: 'alice' }, '--session-name is only used with a role to assume; add --role-arn ARN'],
+    [{ externalId: 'ext-123' }, '--external-id is only used with a role to assume; add --role-arn ARN'],
+  ])('refuses %j before opening anything: %s', async (flags, message) => {
+    const d = deps(staticEnv);
+    await expect(getToken({ env: 'e', cluster: 'demo', ...flags }, d)).rejects.toMatchObject({ code: 'usage', message });
+    expect(d.chainer.calls).toEqual([]);
+  });
+
+  it('says in one line what STS refused and what to check', async () => {
+    const chainer = new FakeChainer();
+    chainer.failWith = new StsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/eks-admin', { endpoint: 'https://sts.eu-west-1.amazonaws.com' });
+    await expect(getToken({ env: 'e', cluster: 'demo', roleArn: role, externalId: 'ext-123' }, deps(staticEnv, {}, [], chainer))).rejects.toMatchObject({
+      code: 'assume-role',
+      message:
+        "STS refused to assume role arn:aws:iam::123456789012:role/eks-admin at https://sts.eu-west-1.amazonaws.com: AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/eks-admin; the role's trust policy must allow sts:AssumeRole for the environment's user with this external id",
+    });
+    chainer.failWith = new StsError('NetworkingError', 'connect ECONNREFUSED 127.0.0.1:9', { endpoint: 'http://127.0.0.1:9' });
+    await expect(getToken({ env: 'e', cluster: 'demo', roleArn: role }, deps(staticEnv, {}, [], chainer))).rejects.toMatchObject({
+      code: 'assume-role',
+      message: 'could not reach STS at http://127.0.0.1:9 to assume role arn:aws:iam::123456789012:role/eks-admin: connect ECONNREFUSED 127.0.0.1:9',
+    });
   });
 });
