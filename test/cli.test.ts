@@ -143,3 +143,23 @@ describe('runCli: every command, argv in, exit status and output out', () => {
     expect(v.out.stderr).toMatch(/internal error: boom\nError: boom\n\s+at /);
   });
 });
+
+describe("esc-kube's own STS calls go to the region the request resolves to", () => {
+  const at = '/home/u/.config/esc-kube/environments';
+  it.each([
+    ['the environment names one: its region', 'values:\n  environmentVariables: {AWS_REGION: eu-central-1}\n', {}, 'eu-central-1'],
+    ['in pulumiConfig', 'values:\n  pulumiConfig: {"aws:region": ap-south-1}\n', { AWS_REGION: 'us-east-2' }, 'ap-south-1'],
+    ['none in the environment: the process decides', 'values:\n  a: 1\n', { AWS_REGION: 'us-east-2' }, undefined],
+    ['not a region name: the process decides', 'values:\n  environmentVariables: {AWS_REGION: nowhere}\n', {}, undefined],
+  ])('%s', async (_n, text, environ, want) => {
+    const { d } = deps({ [`${at}/app.yaml`]: text }, { ESC_KUBE_CACHE: 'none', ...environ });
+    const regions: (string | undefined)[] = [];
+    d.providers = (setup) => {
+      regions.push(setup.region);
+      return fakeRegistry(['test']);
+    };
+    expect(await runCli(['env', 'open', 'app'], d)).toBe(0);
+    // The offline pass that reads the region, then the open that uses it.
+    expect(regions).toEqual([undefined, want]);
+  });
+});

@@ -54,6 +54,19 @@ function credentialsAt(env: OpenedEnvironment, path: string): AwsCredentials {
   return { accessKeyId, secretAccessKey, ...defined({ sessionToken: sessionToken || undefined }) };
 }
 
+/**
+ * The environment's own region (AWS_REGION, AWS_DEFAULT_REGION, pulumiConfig aws:region), when it is
+ * known without opening anything and is a region name; undefined otherwise.
+ */
+export function environmentRegion(exported: Exported | undefined): string | undefined {
+  if (!exported) return undefined;
+  try {
+    return resolveRegion(undefined, exported, {}, '');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The region: the flag, then the environment's AWS_REGION, AWS_DEFAULT_REGION, pulumiConfig aws:region, then the process's. */
 export function resolveRegion(
   flag: string | undefined,

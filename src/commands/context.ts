@@ -5,6 +5,7 @@
 import type { Deps } from '../deps.js';
 import type { CredentialCache } from '../cache/credential-cache.js';
 import { cachingStsClient } from '../cache/caching-sts.js';
+import { environmentRegion } from '../aws/environment-credentials.js';
 import { resolveEnvDir } from '../env-dir.js';
 import { EscKubeError } from '../errors.js';
 import { DEEP_STACK_DEPTH, MAIN_STACK_DEPTH } from '../esc/limits.js';
@@ -134,7 +135,12 @@ export function createCommandContext(deps: Deps, globals: () => GlobalOptions): 
       const sessionTier =
         wrapSts !== undefined ? (wrapSts ?? undefined) : cache ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, cache, { endpoint, refresh: false, env: name }) : undefined;
       const loginFor = login ?? { source: loginSource(loginDeps, { cache, interactive: deps.stdinIsTTY, device: false, env: name }) };
-      return usable((await openInCloud(name)) ?? (await openEnvironment(name, openDeps({ ...defined({ sessions, wrapSts: sessionTier, region }), login: loginFor }))));
+      const inCloud = await openInCloud(name);
+      if (inCloud) return usable(inCloud);
+      // STS in the region the request names, else the environment's own (read offline, in check
+      // mode: nothing is opened for it), else the process's.
+      const stsRegion = region ?? environmentRegion((await openEnvironment(name, { ...openDeps(), mode: 'check' })).exported);
+      return usable(await openEnvironment(name, openDeps({ ...defined({ sessions, wrapSts: sessionTier, region: stsRegion }), login: loginFor })));
     },
     async check(name: string, showSecrets = false) {
       return (await openInCloud(name)) ?? (await openEnvironment(name, { ...openDeps(), mode: 'check', showSecrets }));

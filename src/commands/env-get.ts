@@ -28,7 +28,11 @@ export function definitionOf(text: string, path: string | undefined): string {
   const doc = decodeYaml(text, '<get>').node;
   let node: SyntaxNode | undefined = doc?.kind === 'object' ? doc.entries.find((e) => e.key.value === 'values')?.value : undefined;
   let keyLine: number | undefined;
+  const lines = (from: number, to: SyntaxNode) => text.split('\n').slice(from - 1, Math.max(from, to.range.end.line - (to.range.end.column === 1 ? 1 : 0))).join('\n') + '\n';
   for (const a of 'accessors' in parsed ? parsed.accessors : []) {
+    // A path into what a builtin returns (a provider's outputs): its definition is the call.
+    const call = node?.kind === 'object' && node.entries.length === 1 && node.entries[0]!.key.value.startsWith('fn::') ? node.entries[0]!.key.value : undefined;
+    if (call && keyLine !== undefined) return `(${path} is part of what ${call} returns)\n${lines(keyLine, node!)}`;
     if (node?.kind === 'object') {
       const entry: ObjectEntry | undefined = node.entries.find((e) => e.key.value === (a.kind === 'name' ? a.name : String(a.index)));
       keyLine = entry?.key.range.start.line;
@@ -39,8 +43,7 @@ export function definitionOf(text: string, path: string | undefined): string {
     } else node = undefined;
   }
   if (!node || keyLine === undefined) return `(${path} is not defined here: it comes from an imported environment)\n`;
-  const lines = text.split('\n').slice(keyLine - 1, Math.max(keyLine, node.range.end.line - (node.range.end.column === 1 ? 1 : 0)));
-  return lines.join('\n') + '\n';
+  return lines(keyLine, node);
 }
 
 /** Registers `env get`. */

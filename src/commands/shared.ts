@@ -4,7 +4,7 @@
 import type { Writer } from '../deps.js';
 import { renderDiagnostics } from '../esc/diagnostics.js';
 import { EscKubeError } from '../errors.js';
-import { parsePath, valueAt } from '../esc/path.js';
+import { parsePath, typedUnknownAt, valueAt } from '../esc/path.js';
 import type { OpenedEnvironment } from '../use-cases/open-environment.js';
 
 /** Fails the command with a usage error (exit status 2). */
@@ -16,7 +16,8 @@ export function fail(message: string): never {
 export function select(env: OpenedEnvironment, path: string) {
   const parsed = parsePath(path);
   if ('error' in parsed) throw new EscKubeError('usage', parsed.error);
-  const v = valueAt(env.exported, parsed.accessors);
+  // A path into a provider's unknown result (check mode) follows its schema: [secret] or [unknown].
+  const v = valueAt(env.exported, parsed.accessors) ?? typedUnknownAt(env.value, parsed.accessors);
   if (!v) throw new EscKubeError('path-not-found', `environment ${JSON.stringify(env.name)} has no value at ${JSON.stringify(path)}`);
   return v;
 }

@@ -29,13 +29,13 @@ export async function evaluateBuiltin(ctx: EvalContext, x: Expr, fn: BuiltinExpr
       const provider = ctx.shared.providers.provider(fn.provider);
       if (!provider) ctx.report('provider', `unknown provider ${JSON.stringify(fn.provider)}`, x.def);
       const inputSchema = provider ? ctx.providerSchema(x, provider.inputSchema, 'input schema') : undefined;
-      const outputSchema = provider ? ctx.providerSchema(x, provider.outputSchema, 'schema') : undefined;
+      const { value: inputs, ok } = await ctx.evaluateTyped(args.get('inputs'), inputSchema ?? ALWAYS, true);
+      const outputSchema = provider ? ctx.providerSchema(x, provider.outputSchemaFor?.(inputs) ?? provider.outputSchema, 'schema') : undefined;
       const typedUnknown = () => {
         const v = Value.unknown(x.def, x.secret || outputSchema?.secret === true);
         if (outputSchema && !outputSchema.always) v.schema = outputSchema;
         return v;
       };
-      const { value: inputs, ok } = await ctx.evaluateTyped(args.get('inputs'), inputSchema ?? ALWAYS, true);
       if (!provider || !ok || inputs.containsUnknowns() || ctx.shared.check) return typedUnknown();
       return callProvider(ctx, x, () => provider.open(inputs.export(), ctx.providerContext()), typedUnknown);
     }

@@ -2,7 +2,8 @@
 // `--from` and `${...}` in `env run` arguments name.
 
 import { parseTemplate, type Accessor } from './ast.js';
-import { NumberValue, type Exported } from './value.js';
+import { NumberValue, type Exported, type Value } from './value.js';
+import { ALWAYS, itemSchema, propertySchema } from './schema.js';
 
 /** Parses a property path; returns its accessors or an error message. */
 export function parsePath(path: string): { accessors: Accessor[] } | { error: string } {
@@ -28,4 +29,34 @@ export function valueAt(e: Exported | undefined, accessors: readonly Accessor[])
     }
   }
   return cur;
+}
+
+/**
+ * The value at a path that runs into an unknown value (check mode: a provider's result), followed
+ * through the unknown's schema as `${...}` would be: unknown, and secret where the schema says so.
+ * Undefined when the path leaves the known part where the schema does not go.
+ */
+export function typedUnknownAt(v: Value | undefined, accessors: readonly Accessor[]): Exported | undefined {
+  let cur = v;
+  let rest = accessors;
+  while (cur && !cur.unknown && rest.length > 0) {
+    const a = rest[0]!;
+    const r = cur.repr;
+    if (Array.isArray(r)) cur = a.kind === 'subscript' && typeof a.index === 'number' ? r[a.index] : undefined;
+    else if (r instanceof Map) cur = cur.property(a.kind === 'name' ? a.name : String(a.index));
+    else cur = undefined;
+    rest = rest.slice(1);
+  }
+  if (!cur?.unknown) return undefined;
+  let s = cur.schema ?? ALWAYS;
+  let secret = cur.secret;
+  for (const a of rest) {
+    if (s.always) break;
+    if (s.type === 'array' && a.kind === 'subscript' && typeof a.index === 'number' && a.index >= 0) s = itemSchema(s, a.index);
+    else if (s.type === 'object') s = propertySchema(s, a.kind === 'name' ? a.name : String(a.index));
+    else return undefined;
+    if (s.never) return undefined;
+    secret ||= s.secret === true;
+  }
+  return { value: null, secret, unknown: true };
 }

@@ -3,7 +3,7 @@
 
 import { CodedError } from '../errors.js';
 import type { JsonSchema } from './schema.js';
-import type { Exported } from './value.js';
+import type { Exported, Value } from './value.js';
 
 /** What a provider is told about the environment that opens it. */
 export interface ProviderContext {
@@ -28,6 +28,12 @@ export interface Provider {
    * property accesses are checked against it; a failed open is also unknown of this type.
    */
   readonly outputSchema?: JsonSchema;
+  /**
+   * The output schema for these inputs, when the inputs tell more than `outputSchema` can (the names
+   * a provider's `get` asks for become the properties of its result, so that a misspelt name is found
+   * offline). The inputs may be partly unknown (check mode).
+   */
+  outputSchemaFor?(inputs: Value): JsonSchema;
   open(inputs: Exported, ctx: ProviderContext): Promise<Exported>;
 }
 

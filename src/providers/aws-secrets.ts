@@ -6,7 +6,7 @@ import type { AwsCredentials } from '../aws/eks-token.js';
 import { isValidRegion } from '../aws/endpoints.js';
 import { ProviderError, type Provider } from '../esc/eval.js';
 import type { JsonSchema } from '../esc/schema.js';
-import { exportedToPlain, type Exported } from '../esc/value.js';
+import { exportedToPlain, type Exported, type Value } from '../esc/value.js';
 import { defined } from '../defined.js';
 import { quoteValue } from '../errors.js';
 import { AwsServiceError, type AwsServices } from './aws-services.js';
@@ -78,6 +78,18 @@ function explain(provider: string, what: string, region: string, e: unknown): Pr
   return new ProviderError(`${provider}.${code}`, `${provider}: could not read ${what} in region ${region}: ${message}`, { cause: e });
 }
 
+/**
+ * The output schema once the names under `get` are known: each one a string property (secret when
+ * `secret` says so for its request), and no other; undefined while `get` is not a literal object.
+ */
+function schemaOfGet(inputs: Value, secret: (request: Value) => boolean): JsonSchema | undefined {
+  const get = inputs.repr instanceof Map ? inputs.repr.get('get') : undefined;
+  if (!get || get.unknown || !(get.repr instanceof Map)) return undefined;
+  const properties: Record<string, JsonSchema> = {};
+  for (const [name, request] of get.repr) properties[name] = secret(request) ? { type: 'string', secret: true } : { type: 'string' };
+  return { type: 'object', properties, required: Object.keys(properties), additionalProperties: false };
+}
+
 /** The region an ARN names, when the id is one. */
 function arnRegion(id: string): string | undefined {
   return /^arn:[^:]+:[^:]+:([^:]*):/.exec(id)?.[1] || undefined;
@@ -88,6 +100,7 @@ export function awsSecretsProvider(services: AwsServices): Provider {
   return {
     inputSchema: AWS_SECRETS_INPUT_SCHEMA,
     outputSchema: AWS_SECRETS_OUTPUT_SCHEMA,
+    outputSchemaFor: (inputs) => schemaOfGet(inputs, () => true) ?? AWS_SECRETS_OUTPUT_SCHEMA,
     open: async (inputs) => {
       const plain = exportedToPlain(inputs) as CommonInputs & { get: Record<string, { secretId: string; versionId?: string; versionStage?: string }> };
       const { region, credentials } = regionAndLogin('aws-secrets', plain);
@@ -119,6 +132,8 @@ export function awsParameterStoreProvider(services: AwsServices): Provider {
   return {
     inputSchema: AWS_PARAMETER_STORE_INPUT_SCHEMA,
     outputSchema: AWS_PARAMETER_STORE_OUTPUT_SCHEMA,
+    // Offline, a parameter read with decrypt: true is taken for a SecureString, so secret.
+    outputSchemaFor: (inputs) => schemaOfGet(inputs, (request) => request.repr instanceof Map && request.repr.get('decrypt')?.repr === true) ?? AWS_PARAMETER_STORE_OUTPUT_SCHEMA,
     open: async (inputs) => {
       const plain = exportedToPlain(inputs) as CommonInputs & { get: Record<string, { name: string; decrypt?: boolean }> };
       const { region, credentials } = regionAndLogin('aws-parameter-store', plain);

@@ -43,6 +43,11 @@ describe('env get', () => {
     ['list[1]', '    - y\n'],
     ['nope', '(nope is not defined here: it comes from an imported environment)\n'],
   ])('the definition of %s', (path, want) => expect(definitionOf(text, path)).toBe(want));
+
+  it("a path into a provider's outputs is defined by its fn::open", () => {
+    const opened = 'values:\n  s:\n    fn::open::aws-secrets:\n      get: {pw: {secretId: x}}\n  after: 1\n';
+    expect(definitionOf(opened, 's.pw')).toBe('(s.pw is part of what fn::open::aws-secrets returns)\n  s:\n    fn::open::aws-secrets:\n      get: {pw: {secretId: x}}\n');
+  });
 });
 
 describe('env run', () => {

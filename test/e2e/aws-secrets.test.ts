@@ -1,6 +1,9 @@
 // fn::open::aws-secrets and fn::open::aws-parameter-store through the binary, against moto_server:
-// secrets and parameters made with the AWS CLI, read by env open and env run.
+// secrets and parameters made with the AWS CLI, read by env open, env get and env run; the requests
+// counted on their way to moto.
 
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, named, requireTools, runCommand, runEscKube, startMoto, tempDir, type Moto } from './helpers.js';
 
@@ -34,6 +37,27 @@ ${login}    secrets:
     APP_URL: \${aws.params.url}
 `;
 
+/** An HTTP proxy in front of moto that records each request's operation (its X-Amz-Target) and body. */
+async function countingProxy(target: string): Promise<{ url: string; requests: { operation: string; body: string }[]; close(): Promise<void> }> {
+  const requests: { operation: string; body: string }[] = [];
+  const upstream = new URL(target);
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      requests.push({ operation: String(req.headers['x-amz-target'] ?? ''), body: body.toString() });
+      const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      out.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
+}
+
 describe.runIf(tools.ok)(named('aws-secrets and aws-parameter-store at moto_server', tools), () => {
   let moto: Moto;
   let env: Record<string, string>;
@@ -64,6 +88,49 @@ describe.runIf(tools.ok)(named('aws-secrets and aws-parameter-store at moto_serv
     expect(v.aws.secrets).toEqual({ dbPassword: 'hunter2', appConfig: '{"user":"admin","pass":"p4ss"}', again: 'hunter2' });
     expect(v.aws.params).toEqual({ url: 'app.example', key: 's3cr3t-key', firstVersion: 'v1' });
     expect(v.config).toEqual({ user: 'admin', pass: 'p4ss' });
+  });
+
+  it('one request per secret and parameter per open, however often the environment names them', async () => {
+    const proxy = await countingProxy(moto.endpoint);
+    try {
+      const dir = tempDir({ 'app.yaml': environment });
+      const counted = { ...env, AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url, AWS_ENDPOINT_URL_SSM: proxy.url };
+      const r = await runEscKube(['--env-dir', dir, 'env', 'open', 'app'], { env: counted });
+      expect(r.code, r.stderr).toBe(0);
+      const ops = proxy.requests.map((q) => q.operation).sort();
+      // dbPassword and again name the same secret: one GetSecretValue for it; three parameters, three calls.
+      expect(ops).toEqual(['AmazonSSM.GetParameter', 'AmazonSSM.GetParameter', 'AmazonSSM.GetParameter', 'secretsmanager.GetSecretValue', 'secretsmanager.GetSecretValue']);
+      expect(proxy.requests.filter((q) => q.body.includes('"db/password"'))).toHaveLength(1);
+      // A second open reads them again (nothing from a provider is cached).
+      await runEscKube(['--env-dir', dir, 'env', 'open', 'app'], { env: counted });
+      expect(proxy.requests).toHaveLength(10);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('env get shows the secret values as [secret] without reading anything, and the call that defines them', async () => {
+    const proxy = await countingProxy(moto.endpoint);
+    try {
+      const dir = tempDir({ 'app.yaml': environment });
+      const counted = { ...env, AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url, AWS_ENDPOINT_URL_SSM: proxy.url };
+      const whole = await runEscKube(['--env-dir', dir, 'env', 'get', 'app'], { env: counted });
+      expect(whole.code, whole.stderr).toBe(0);
+      expect(whole.stdout).toContain('"DB_PASSWORD": "[secret]"');
+      expect(whole.stdout).not.toContain('hunter2');
+      const one = await runEscKube(['--env-dir', dir, 'env', 'get', 'app', 'aws.secrets.dbPassword'], { env: counted });
+      expect(one.stdout).toMatch(/^# Value\n"\[secret\]"\n\n# Definition \(.*app\.yaml\)\n\(aws\.secrets\.dbPassword is part of what fn::open::aws-secrets returns\)\n {4}secrets:\n/);
+      const key = await runEscKube(['--env-dir', dir, 'env', 'get', 'app', 'aws.params.key'], { env: counted });
+      expect(key.stdout).toMatch(/^# Value\n"\[secret\]"\n/);
+      const url = await runEscKube(['--env-dir', dir, 'env', 'get', 'app', 'aws.params.url'], { env: counted });
+      expect(url.stdout).toMatch(/^# Value\n"\[unknown\]"\n/);
+      const typo = await runEscKube(['--env-dir', dir, 'env', 'get', 'app', 'aws.secrets.dbPasword'], { env: counted });
+      expect(typo.code).toBe(1);
+      expect(typo.stderr).toBe('esc-kube: environment "app" has no value at "aws.secrets.dbPasword"\n');
+      expect(proxy.requests).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('env run passes a secret to the command, and its output hides it; SecureString values are secret, String ones are not', async () => {

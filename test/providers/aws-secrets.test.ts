@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { awsParameterStoreProvider, awsSecretsProvider } from '../../src/providers/aws-secrets.js';
 import { AwsServiceError, type AwsServices } from '../../src/providers/aws-services.js';
 import { exportedFromPlain, exportedToPlain, secretPaths } from '../../src/esc/value.js';
+import { evaluateEnvironment } from '../../src/esc/eval.js';
 
 const login = { accessKeyId: 'AKIA', secretAccessKey: 's', sessionToken: 't' };
 const ctx = { environment: 'e', rootEnvironment: 'e' };
@@ -61,5 +62,46 @@ describe('aws-parameter-store', () => {
       code: 'aws-parameter-store.not-found',
       message: 'aws-parameter-store: parameter "/nope" not found in region us-west-2',
     });
+  });
+});
+
+describe('offline (check mode): the names under get are the typed outputs', () => {
+  const text = `values:
+  login: {accessKeyId: AKIA, secretAccessKey: s}
+  secrets:
+    fn::open::aws-secrets:
+      region: us-west-2
+      login: \${login}
+      get: {dbPassword: {secretId: db/password}}
+  params:
+    fn::open::aws-parameter-store:
+      region: us-west-2
+      login: \${login}
+      get: {url: {name: /url}, key: {name: /key, decrypt: true}}
+  pw: \${secrets.dbPassword}
+  url: \${params.url}
+  key: \${params.key}
+`;
+  const check = (extra = '') => {
+    const { s, calls } = services();
+    const providers = { provider: (n: string) => (n === 'aws-secrets' ? awsSecretsProvider(s) : n === 'aws-parameter-store' ? awsParameterStoreProvider(s) : undefined), rotator: () => undefined };
+    return evaluateEnvironment({ name: 'e', source: { text: text + extra }, loader: { load: async () => undefined }, providers, mode: 'check' }).then((r) => ({ ...r, calls }));
+  };
+
+  it('calls nothing; a secret is [secret], a String parameter [unknown], a decrypted parameter [secret]', async () => {
+    const r = await check();
+    expect(r.diagnostics).toEqual([]);
+    expect(r.calls).toEqual([]);
+    const v = r.value!.export().value as Record<string, { secret: boolean; unknown: boolean }>;
+    expect([v.pw, v.url, v.key].map((x) => [x?.unknown, x?.secret])).toEqual([
+      [true, true],
+      [true, false],
+      [true, true],
+    ]);
+  });
+
+  it('a name that get does not ask for is an error, with the name it may have meant', async () => {
+    const r = await check('  typo: ${secrets.dbPasword}\n');
+    expect(r.diagnostics.map((d) => d.summary)).toEqual(['unknown property "dbPasword"; did you mean "dbPassword"?']);
   });
 });
