@@ -18,6 +18,7 @@ import { registerKubeconfigGen } from './commands/kubeconfig-gen.js';
 import { registerLogin } from './commands/login.js';
 import { registerCache } from './commands/cache.js';
 import { registerToken } from './commands/token.js';
+import { registerDoctor } from './commands/doctor.js';
 
 export { reportError } from './commands/report-error.js';
 export type { Deps, Environ, Writer } from './deps.js';
@@ -44,6 +45,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   registerLogin(program, ctx);
   registerCache(program, ctx);
   registerToken(program, ctx);
+  registerDoctor(program, ctx);
 
   if (argv.length === 0) {
     deps.stderr.write(program.helpInformation());

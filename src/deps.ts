@@ -8,6 +8,7 @@ import type { ProviderSetup } from './providers/registry.js';
 import type { StoreFs } from './store/local-store.js';
 import type { StsEndpointSettings } from './aws/endpoints.js';
 import type { RoleChainer } from './aws/role-chain.js';
+import type { IdentityClient } from './aws/identity.js';
 import type { EksClient, KubeconfigFile } from './use-cases/generate-kubeconfig.js';
 import type { CommandRunner, PrivateFiles } from './use-cases/run-in-environment.js';
 
@@ -34,8 +35,8 @@ export interface Deps {
   providers: (setup: ProviderSetup) => ProviderRegistry;
   version: string;
   platform: NodeJS.Platform;
-  /** STS in a region, for role chaining (token --role-arn). */
-  sts: (region: string, settings: StsEndpointSettings) => RoleChainer;
+  /** STS in a region, for role chaining (token --role-arn) and doctor's identity check. */
+  sts: (region: string, settings: StsEndpointSettings) => RoleChainer & IdentityClient;
   /** EKS, for kubeconfig-gen. */
   eks: (environ: Environ) => EksClient;
   /** Reads a file as text; undefined when it does not exist. */

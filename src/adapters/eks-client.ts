@@ -12,22 +12,44 @@ const EKS_MAX_ATTEMPTS = 3;
 
 /** An EksClient for the given environment variables. */
 export function sdkEksClient(environ: Environ): EksClient {
+  const endpoint = environ.AWS_ENDPOINT_URL_EKS || environ.AWS_ENDPOINT_URL || undefined;
+  /** One call with the SDK's client, its failures mapped to EksError with EKS's code. */
+  const call = async <T>(region: string, credentials: AwsCredentials, send: (client: import('@aws-sdk/client-eks').EKSClient, sdk: typeof import('@aws-sdk/client-eks')) => Promise<T>) => {
+    const sdk = await import('@aws-sdk/client-eks');
+    return awsCall(
+      async () => new sdk.EKSClient({ region, credentials, maxAttempts: EKS_MAX_ATTEMPTS, requestHandler: await httpHandler(), ...defined({ endpoint }) }),
+      (client) => send(client, sdk),
+      (e) => e instanceof EksError,
+      (f, cause) => {
+        throw f.kind === 'service' ? new EksError(f.code, f.message, { cause }) : new EksError('NetworkingError', `could not reach EKS${endpoint ? ` at ${endpoint}` : ''}: ${f.message}`, { cause });
+      },
+    );
+  };
   return {
-    describeCluster: async (name: string, region: string, credentials: AwsCredentials) => {
-      const endpoint = environ.AWS_ENDPOINT_URL_EKS || environ.AWS_ENDPOINT_URL || undefined;
-      const { EKSClient, DescribeClusterCommand } = await import('@aws-sdk/client-eks');
-      return awsCall(
-        async () => new EKSClient({ region, credentials, maxAttempts: EKS_MAX_ATTEMPTS, requestHandler: await httpHandler(), ...defined({ endpoint }) }),
-        async (client) => {
-          const c = (await client.send(new DescribeClusterCommand({ name }))).cluster;
-          if (!c?.arn || !c.endpoint) throw new EksError('IncompleteResponse', `EKS answered without the endpoint of cluster ${name}`);
-          return { name: c.name ?? name, arn: c.arn, endpoint: c.endpoint, certificateAuthorityData: c.certificateAuthority?.data ?? '', status: c.status ?? 'UNKNOWN', version: c.version ?? '' };
-        },
-        (e) => e instanceof EksError,
-        (f, cause) => {
-          throw f.kind === 'service' ? new EksError(f.code, f.message, { cause }) : new EksError('NetworkingError', `could not reach EKS${endpoint ? ` at ${endpoint}` : ''}: ${f.message}`, { cause });
-        },
-      );
-    },
+    describeCluster: (name, region, credentials) =>
+      call(region, credentials, async (client, sdk) => {
+        const c = (await client.send(new sdk.DescribeClusterCommand({ name }))).cluster;
+        if (!c?.arn || !c.endpoint) throw new EksError('IncompleteResponse', `EKS answered without the endpoint of cluster ${name}`);
+        return {
+          name: c.name ?? name,
+          arn: c.arn,
+          endpoint: c.endpoint,
+          certificateAuthorityData: c.certificateAuthority?.data ?? '',
+          status: c.status ?? 'UNKNOWN',
+          version: c.version ?? '',
+          ...defined({ authenticationMode: c.accessConfig?.authenticationMode }),
+        };
+      }),
+    listAccessEntries: (name, region, credentials) =>
+      call(region, credentials, async (client, sdk) => {
+        const all: string[] = [];
+        let nextToken: string | undefined;
+        do {
+          const page = await client.send(new sdk.ListAccessEntriesCommand({ clusterName: name, ...defined({ nextToken }) }));
+          all.push(...(page.accessEntries ?? []));
+          nextToken = page.nextToken;
+        } while (nextToken);
+        return all;
+      }),
   };
 }

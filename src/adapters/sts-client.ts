@@ -8,13 +8,14 @@ import { StsError, type AssumeRoleRequest, type StsClient, type StsSession } fro
 import { awsCall, httpHandler } from './aws-sdk-call.js';
 import type { AwsCredentials } from '../aws/eks-token.js';
 import type { RoleChainer } from '../aws/role-chain.js';
+import type { IdentityClient } from '../aws/identity.js';
 import { defined } from '../defined.js';
 
 /** How many times the SDK tries a call (retries with backoff on throttling and connection errors). */
 const STS_MAX_ATTEMPTS = 4;
 
-/** An STS client for one region and endpoint configuration: aws-login's call, and AssumeRole for role chaining. */
-export function sdkStsClient(region: string, settings: StsEndpointSettings): StsClient & RoleChainer {
+/** An STS client for one region and endpoint configuration: aws-login's call, AssumeRole for role chaining, GetCallerIdentity for doctor. */
+export function sdkStsClient(region: string, settings: StsEndpointSettings): StsClient & RoleChainer & IdentityClient {
   const endpoint = stsEndpointUrl(region, settings);
   /** One call with the SDK's client, its failures mapped to StsError with STS's code. */
   const call = <T>(credentials: AwsCredentials | undefined, send: (client: import('@aws-sdk/client-sts').STSClient) => Promise<T>) =>
@@ -35,10 +36,30 @@ export function sdkStsClient(region: string, settings: StsEndpointSettings): Sts
     }
     return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
   };
+  const asCredentials = (c: AwsCredentials) => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...defined({ sessionToken: c.sessionToken }) });
   return {
+    getCallerIdentity: async (credentials) => {
+      const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+      let date: string | undefined;
+      const out = await call(asCredentials(credentials), (client) => {
+        // STS's clock, for doctor's skew check: the Date header of the answer.
+        client.middlewareStack.add(
+          (next) => async (args) => {
+            const result = await next(args);
+            date = (result.response as { headers?: Record<string, string> }).headers?.date;
+            return result;
+          },
+          { step: 'deserialize', name: 'escKubeServerDate' },
+        );
+        return client.send(new GetCallerIdentityCommand({}));
+      });
+      if (!out.Arn || !out.Account) throw new StsError('IncompleteResponse', 'STS answered GetCallerIdentity without an ARN', { endpoint });
+      const serverDate = date ? new Date(date) : undefined;
+      return { arn: out.Arn, account: out.Account, ...defined({ serverDate: serverDate && !Number.isNaN(serverDate.getTime()) ? serverDate : undefined }) };
+    },
     assumeRole: async (base, role) => {
       const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-      const credentials = { accessKeyId: base.accessKeyId, secretAccessKey: base.secretAccessKey, ...defined({ sessionToken: base.sessionToken }) };
+      const credentials = asCredentials(base);
       // No DurationSeconds: STS's default (1 hour), as the AWS CLI asks.
       const out = await call(credentials, (client) => client.send(new AssumeRoleCommand({ RoleArn: role.roleArn, RoleSessionName: role.sessionName, ...defined({ ExternalId: role.externalId }) })));
       return session(out.Credentials);

@@ -12,12 +12,16 @@ export interface EksCluster {
   certificateAuthorityData: string;
   status: string;
   version: string;
+  /** How the cluster authenticates IAM principals: API, API_AND_CONFIG_MAP or CONFIG_MAP (when EKS says). */
+  authenticationMode?: string;
 }
 
 /** A failure reported by EKS, with its error code. */
 export class EksError extends CodedError {}
 
-/** The EKS operation kubeconfig-gen needs. */
+/** The EKS operations kubeconfig-gen and doctor need. */
 export interface EksClient {
   describeCluster(name: string, region: string, credentials: AwsCredentials): Promise<EksCluster>;
+  /** The principal ARNs of a cluster's access entries (all pages). */
+  listAccessEntries(name: string, region: string, credentials: AwsCredentials): Promise<string[]>;
 }

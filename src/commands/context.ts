@@ -46,6 +46,8 @@ export interface CommandContext {
   openDeps(options?: Omit<OpenOptions, 'wrapSts'> & { wrapSts?: (sts: StsClient, endpoint: string) => StsClient }): OpenEnvironmentDeps;
   /** Opens an environment (from Pulumi Cloud when it is there), printing warnings and failing on errors. */
   open(name: string, options?: OpenOptions): Promise<OpenedEnvironment>;
+  /** Opens an environment as `open` does, but hands back its diagnostics instead of printing or failing on them (doctor). */
+  openUnchecked(name: string, options?: OpenOptions): Promise<OpenedEnvironment>;
   /** Evaluates as upstream's CheckEnvironment: no provider is invoked, so no credentials or network are needed. */
   check(name: string, showSecrets?: boolean): Promise<OpenedEnvironment>;
   /** Prints an environment's warnings and fails on its errors or when it is empty. */
@@ -128,7 +130,10 @@ export function createCommandContext(deps: Deps, globals: () => GlobalOptions): 
     openDeps,
     credentialCache,
     usable,
-    async open(name: string, { sessions, wrapSts, login, region }: OpenOptions = {}) {
+    async open(name: string, options: OpenOptions = {}) {
+      return usable(await ctx.openUnchecked(name, options));
+    },
+    async openUnchecked(name: string, { sessions, wrapSts, login, region }: OpenOptions = {}) {
       // The default cache (one lookup), for what the caller did not bring: every command reuses cached
       // STS sessions and logins, as token does (env run would otherwise call STS each time).
       const cache = wrapSts === undefined || login === undefined ? credentialCache(undefined) : undefined;
@@ -136,11 +141,11 @@ export function createCommandContext(deps: Deps, globals: () => GlobalOptions): 
         wrapSts !== undefined ? (wrapSts ?? undefined) : cache ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, cache, { endpoint, refresh: false, env: name }) : undefined;
       const loginFor = login ?? { source: loginSource(loginDeps, { cache, interactive: deps.stdinIsTTY, device: false, env: name }) };
       const inCloud = await openInCloud(name);
-      if (inCloud) return usable(inCloud);
+      if (inCloud) return inCloud;
       // STS in the region the request names, else the environment's own (read offline, in check
       // mode: nothing is opened for it), else the process's.
       const stsRegion = region ?? environmentRegion((await openEnvironment(name, { ...openDeps(), mode: 'check' })).exported);
-      return usable(await openEnvironment(name, openDeps({ ...defined({ sessions, wrapSts: sessionTier, region: stsRegion }), login: loginFor })));
+      return openEnvironment(name, openDeps({ ...defined({ sessions, wrapSts: sessionTier, region: stsRegion }), login: loginFor }));
     },
     async check(name: string, showSecrets = false) {
       return (await openInCloud(name)) ?? (await openEnvironment(name, { ...openDeps(), mode: 'check', showSecrets }));

@@ -48,6 +48,8 @@ export interface StsClient {
 export interface OpenedSession {
   expiration: Date;
   identity?: OidcIdentity;
+  /** Where the OIDC token came from, for messages (a file, a variable, GitHub Actions, a login): never the token. */
+  from?: string;
 }
 
 /** Receives every STS session a provider opens (the token's expiry and the token tier use it). */
@@ -160,8 +162,8 @@ export function awsLoginProvider(deps: AwsLoginDeps): Provider {
       // An input is secret when it, or oidc, or the whole input is (a secret path is a prefix of its path).
       const secret = secretPaths(inputs);
       const isSecret = (key: string) => secret.some((p) => p.length <= 2 && p.every((k, i) => k === ['oidc', key][i]));
-      const { session, identity } = await assumeRole(plain.oidc!, deps, isSecret);
-      deps.sessions?.record({ expiration: session.expiration, ...defined({ identity }) });
+      const { session, identity, from } = await assumeRole(plain.oidc!, deps, isSecret);
+      deps.sessions?.record({ expiration: session.expiration, ...defined({ identity, from }) });
       return {
         value: {
           accessKeyId: str(session.accessKeyId),
@@ -179,7 +181,7 @@ export function awsLoginProvider(deps: AwsLoginDeps): Provider {
 const MIN_DURATION = 900;
 const MAX_DURATION = 43200;
 
-async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps, isSecret: (key: keyof OidcInputs) => boolean): Promise<{ session: StsSession; identity?: OidcIdentity }> {
+async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps, isSecret: (key: keyof OidcInputs) => boolean): Promise<{ session: StsSession; identity?: OidcIdentity; from?: string }> {
   const role = oidc.roleArn;
   // Messages name the role, unless it is secret (then they say so): kubectl shows them and CI logs keep them.
   const roleName = isSecret('roleArn') ? 'the role of oidc.roleArn (a secret value)' : role;
@@ -215,7 +217,7 @@ async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps, isSecret: (key: 
       policyArns: oidc.policyArns ?? [],
       webIdentityToken: found.jwt,
     });
-    return { session, identity };
+    return { session, identity, from: found.source };
   } catch (e) {
     throw new ProviderError(`aws-login.sts.${e instanceof StsError ? e.code : 'unknown'}`, describeStsFailure(roleName, found, e, isSecret('roleArn') ? [role] : []), { cause: e });
   }
