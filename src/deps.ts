@@ -5,10 +5,11 @@ import type { Environ } from './environ.js';
 import type { ProviderRegistry } from './esc/eval.js';
 import type { CallbackListener } from './login/oidc-login.js';
 import type { ProviderSetup } from './providers/registry.js';
-import type { StoreFs } from './store/local-store.js';
+import type { EnvironmentFiles, StoreFs } from './store/local-store.js';
 import type { StsEndpointSettings } from './aws/endpoints.js';
 import type { RoleChainer } from './aws/role-chain.js';
 import type { IdentityClient } from './aws/identity.js';
+import type { EnvironmentsKey } from './esc/local-secret.js';
 import type { EksClient, KubeconfigFile } from './use-cases/generate-kubeconfig.js';
 import type { CommandRunner, PrivateFiles } from './use-cases/run-in-environment.js';
 
@@ -37,6 +38,14 @@ export interface Deps {
   platform: NodeJS.Platform;
   /** STS in a region, for role chaining (token --role-arn) and doctor's identity check. */
   sts: (region: string, settings: StsEndpointSettings) => RoleChainer & IdentityClient;
+  /** The user's environments key, for secrets in local environments. */
+  envKey: EnvironmentsKey;
+  /** Random bytes (nonces). */
+  random: (n: number) => Buffer;
+  /** Writes environment files (env init, set, rm). */
+  environmentFiles: EnvironmentFiles;
+  /** Reads all of stdin (a value given as "-"). */
+  readStdin: () => Promise<string>;
   /** EKS, for kubeconfig-gen. */
   eks: (environ: Environ) => EksClient;
   /** Reads a file as text; undefined when it does not exist. */

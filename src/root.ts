@@ -15,6 +15,9 @@ import { privateFiles } from './adapters/private-files.js';
 import { processRunner } from './adapters/process-runner.js';
 import { readTextIfExists } from './adapters/read-text.js';
 import { sdkStsClient } from './adapters/sts-client.js';
+import { environmentsKey } from './adapters/env-key.js';
+import { localEnvironmentFiles } from './adapters/environment-files.js';
+import { randomBytes } from 'node:crypto';
 import { sdkAwsServices } from './adapters/aws-services.js';
 import { loginTimeoutMs } from './login/login-source.js';
 import { providerRegistry, type ProviderIo } from './providers/registry.js';
@@ -63,6 +66,10 @@ export function processDeps(environ: Environ, choose: typeof chooseCredentialCac
     version: VERSION,
     platform: process.platform,
     sts: sdkStsClient,
+    envKey: environmentsKey({ environ, homedir: home, platform: process.platform, random: randomBytes, notice: (m) => process.stderr.write(`esc-kube: ${m}\n`) }),
+    random: randomBytes,
+    environmentFiles: localEnvironmentFiles,
+    readStdin: () => readAll(process.stdin),
     eks: sdkEksClient,
     readText: readTextIfExists,
     browser: systemBrowser(environ, process.platform),
@@ -73,4 +80,11 @@ export function processDeps(environ: Environ, choose: typeof chooseCredentialCac
     deadline: (ms) => AbortSignal.timeout(ms),
     kubeconfig: kubeconfigFile({ isAlive: processIsAlive, sleep, now: () => Date.now() }),
   };
+}
+
+/** All of a stream, as UTF-8 text. */
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -25,6 +25,10 @@ function deps(files: Record<string, string>, environ: Record<string, string> = {
     version: '9.9.9',
     platform: 'linux',
     sts: () => ({ assumeRole: async () => Promise.reject(new Error('no STS in unit tests')), getCallerIdentity: async () => Promise.reject(new Error('no STS in unit tests')) }),
+    envKey: { label: 'none', get: async () => undefined, getOrCreate: async () => Promise.reject(new Error('no key in unit tests')), keep: async () => Promise.reject(new Error('no key in unit tests')) },
+    random: (n) => Buffer.alloc(n, 1),
+    environmentFiles: { replace: async () => Promise.reject(new Error('no writes in unit tests')), create: async () => Promise.reject(new Error('no writes in unit tests')), remove: async () => Promise.reject(new Error('no writes in unit tests')) },
+    readStdin: async () => '',
     eks: () => ({ describeCluster: async () => Promise.reject(new Error('no EKS in unit tests')), listAccessEntries: async () => Promise.reject(new Error('no EKS in unit tests')) }),
     readText: async () => undefined,
     kubeconfig: { read: async () => undefined, update: async () => ({ modeBefore: undefined, modeAfter: 0o600 }) },
@@ -153,13 +157,14 @@ describe("esc-kube's own STS calls go to the region the request resolves to", ()
     ['not a region name: the process decides', 'values:\n  environmentVariables: {AWS_REGION: nowhere}\n', {}, undefined],
   ])('%s', async (_n, text, environ, want) => {
     const { d } = deps({ [`${at}/app.yaml`]: text }, { ESC_KUBE_CACHE: 'none', ...environ });
-    const regions: (string | undefined)[] = [];
+    const asked: (() => Promise<string | undefined>)[] = [];
     d.providers = (setup) => {
-      regions.push(setup.region);
+      if (setup.environmentRegion) asked.push(setup.environmentRegion);
       return fakeRegistry(['test']);
     };
     expect(await runCli(['env', 'open', 'app'], d)).toBe(0);
-    // The offline pass that reads the region, then the open that uses it.
-    expect(regions).toEqual([undefined, want]);
+    // The open's providers are given the environment's own region, read offline when STS needs it.
+    expect(asked).toHaveLength(1);
+    expect(await asked[0]!()).toBe(want);
   });
 });

@@ -38,6 +38,8 @@ export interface StoreSetup {
   /** A notice that no one could be told yet. */
   pending?: string;
   timeoutMs?: number;
+  /** The key kept (default: the cache's data key), for the notice: its item's name and what it protects. */
+  key?: { name: string; role: string };
 }
 
 // One store per process and setting: a keychain found hung by the fast path is not waited for again.
@@ -147,7 +149,7 @@ async function noticeOnce(setup: StoreSetup, why: string): Promise<void> {
   } catch {
     // Without a marker the notice may repeat; that is all.
   }
-  setup.notice(
-    `note: ${why}; the key that encrypts cached credentials is kept in ${join(setup.dir, `${DATA_KEY_NAME}.key`)} (mode 0600) instead, which protects them against backups and copies but not against your own processes (choose with --cache keychain|file|none)`,
-  );
+  const key = setup.key ?? { name: DATA_KEY_NAME, role: 'the key that encrypts cached credentials' };
+  const choose = setup.key ? '' : ' (choose with --cache keychain|file|none)';
+  setup.notice(`note: ${why}; ${key.role} is kept in ${join(setup.dir, `${key.name}.key`)} (mode 0600) instead, which protects them against backups and copies but not against your own processes${choose}`);
 }

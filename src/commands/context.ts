@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import type { CredentialCache } from '../cache/credential-cache.js';
 import { cachingStsClient } from '../cache/caching-sts.js';
 import { environmentRegion } from '../aws/environment-credentials.js';
+import { decryptSecret } from '../esc/local-secret.js';
 import { resolveEnvDir } from '../env-dir.js';
 import { EscKubeError } from '../errors.js';
 import { DEEP_STACK_DEPTH, MAIN_STACK_DEPTH } from '../esc/limits.js';
@@ -43,7 +44,7 @@ export interface CommandContext {
   /** The environment store's directory: --env-dir, else $ESC_KUBE_ENV_DIR, else the default. */
   envDir(): string;
   /** What opening needs: the store, the providers (with the given session tier and login), the context. */
-  openDeps(options?: Omit<OpenOptions, 'wrapSts'> & { wrapSts?: (sts: StsClient, endpoint: string) => StsClient }): OpenEnvironmentDeps;
+  openDeps(options?: Omit<OpenOptions, 'wrapSts'> & { wrapSts?: (sts: StsClient, endpoint: string) => StsClient; regionOf?: string }): OpenEnvironmentDeps;
   /** Opens an environment (from Pulumi Cloud when it is there), printing warnings and failing on errors. */
   open(name: string, options?: OpenOptions): Promise<OpenedEnvironment>;
   /** Opens an environment as `open` does, but hands back its diagnostics instead of printing or failing on them (doctor). */
@@ -87,21 +88,26 @@ export function createCommandContext(deps: Deps, globals: () => GlobalOptions): 
       timeoutMs: cloudTimeoutMs(deps.environ),
     });
   const loginDeps = { ...deps, notify: (m: string) => deps.stderr.write(`esc-kube: ${m}\n`) };
-  const openDeps: CommandContext['openDeps'] = ({ sessions, wrapSts, login, region } = {}) => {
+  const openDeps: CommandContext['openDeps'] = ({ sessions, wrapSts, login, region, regionOf } = {}) => {
     const user = deps.environ.USER ?? deps.environ.LOGNAME ?? 'unknown';
+    // The environment's own region, for STS, read offline (check mode opens nothing) and only when an
+    // STS call is about to be made: most opens never need it, and it costs an evaluation.
+    const environmentRegionOf = regionOf === undefined ? undefined : async () => environmentRegion((await openEnvironment(regionOf, { ...openDeps(), mode: 'check' })).exported);
     const providers = deps.providers({
       environ: deps.environ,
       now: deps.now,
-      ...defined({ sessions: sessions && { record: (s: OpenedSession) => sessions.push(s) }, wrapSts, login: login?.source, loginOnly: login?.only, region }),
+      ...defined({ sessions: sessions && { record: (s: OpenedSession) => sessions.push(s) }, wrapSts, login: login?.source, loginOnly: login?.only, region, environmentRegion: environmentRegionOf }),
     });
     return {
-      store: new LocalEnvironmentStore(envDir(), deps.fs),
+      store: new LocalEnvironmentStore(envDir(), deps.fs, localDecrypter),
       providers,
       context: { pulumi: { user: { id: user, login: user } } },
       maxDepth: deps.deepStack ? DEEP_STACK_DEPTH : MAIN_STACK_DEPTH,
       handOnWhenTooDeep: !deps.deepStack,
     };
   };
+  // The environments key is read only when a ciphertext is met.
+  const localDecrypter = { decrypt: async (payload: Uint8Array) => Buffer.from(decryptSecret(await deps.envKey.get(), payload), 'utf8') };
   const credentialCache: CommandContext['credentialCache'] = (flag) => {
     const choice = deps.cache(flag);
     switch (choice.kind) {
@@ -140,12 +146,7 @@ export function createCommandContext(deps: Deps, globals: () => GlobalOptions): 
       const sessionTier =
         wrapSts !== undefined ? (wrapSts ?? undefined) : cache ? (sts: StsClient, endpoint: string) => cachingStsClient(sts, cache, { endpoint, refresh: false, env: name }) : undefined;
       const loginFor = login ?? { source: loginSource(loginDeps, { cache, interactive: deps.stdinIsTTY, device: false, env: name }) };
-      const inCloud = await openInCloud(name);
-      if (inCloud) return inCloud;
-      // STS in the region the request names, else the environment's own (read offline, in check
-      // mode: nothing is opened for it), else the process's.
-      const stsRegion = region ?? environmentRegion((await openEnvironment(name, { ...openDeps(), mode: 'check' })).exported);
-      return openEnvironment(name, openDeps({ ...defined({ sessions, wrapSts: sessionTier, region: stsRegion }), login: loginFor }));
+      return (await openInCloud(name)) ?? (await openEnvironment(name, openDeps({ ...defined({ sessions, wrapSts: sessionTier, region }), login: loginFor, regionOf: name })));
     },
     async check(name: string, showSecrets = false) {
       return (await openInCloud(name)) ?? (await openEnvironment(name, { ...openDeps(), mode: 'check', showSecrets }));

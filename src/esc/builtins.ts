@@ -4,6 +4,7 @@
 
 import type { BuiltinExpr } from './ast.js';
 import { decodeEnvelope } from './crypt.js';
+import { CiphertextError } from './local-secret.js';
 import type { EvalContext, Expr } from './eval.js';
 import { decodeGoBase64, encodeBase64 } from './go-compat.js';
 import { decodeGoJson, marshalGoJson } from './json.js';
@@ -207,7 +208,7 @@ async function decryptCiphertext(ctx: EvalContext, x: Expr, text: string): Promi
     v.repr = Buffer.from(await ctx.decrypter.decrypt(ciphertext)).toString('utf8');
     v.unknown = false;
   } catch (e) {
-    ctx.report('builtin', `decrypting: ${(e as Error).message}`, x.def);
+    ctx.report('builtin', e instanceof CiphertextError ? e.message : `decrypting: ${(e as Error).message}`, x.def);
   }
   return v;
 }

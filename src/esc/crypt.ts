@@ -14,3 +14,15 @@ export function decodeEnvelope(text: string): Uint8Array {
   if (view.getUint32(4) !== 1) throw new Error('unsupported version');
   return bin.subarray(8, bin.length - 4);
 }
+
+/** Wraps ciphertext in pulumi/esc's envelope, base64 (the inverse of decodeEnvelope). */
+export function encodeEnvelope(ciphertext: Uint8Array): string {
+  const body = Buffer.concat([Buffer.from('escx', 'latin1'), u32(1), ciphertext]);
+  return Buffer.concat([body, u32(crc32(body))]).toString('base64');
+}
+
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n >>> 0);
+  return b;
+}

@@ -24,6 +24,11 @@ export interface ProviderSetup {
   loginOnly?: boolean;
   /** The region the request names (--region, or the cluster's extension), before $AWS_REGION. */
   region?: string;
+  /**
+   * The environment's own region, after the request's and before $AWS_REGION; asked for only when an
+   * STS call is about to be made (finding it costs an offline evaluation of the environment).
+   */
+  environmentRegion?: () => Promise<string | undefined>;
 }
 
 /** The process's parts that providers use, supplied by the composition root. */
@@ -45,11 +50,16 @@ export const DEFAULT_STS_REGION = 'us-east-1';
 
 /** The provider registry over the process's parts. */
 export function providerRegistry(io: ProviderIo, setup: ProviderSetup): ProviderRegistry {
-  // STS's regional endpoint: the region the request names, else the process's; us-east-1 only when
-  // nothing names one.
-  const region = setup.region || setup.environ.AWS_REGION || setup.environ.AWS_DEFAULT_REGION || DEFAULT_STS_REGION;
+  // STS's regional endpoint: the region the request names, else the environment's own, else the
+  // process's; us-east-1 only when nothing names one. Resolved at the first STS call, once.
   const settings = stsEndpointSettings(setup.environ);
-  const sts = io.sts(region, settings);
+  let client: Promise<StsClient> | undefined;
+  const resolveClient = async () => {
+    const region = setup.region || (await setup.environmentRegion?.()) || setup.environ.AWS_REGION || setup.environ.AWS_DEFAULT_REGION || DEFAULT_STS_REGION;
+    const sts = io.sts(region, settings);
+    return setup.wrapSts ? setup.wrapSts(sts, stsEndpointUrl(region, settings)) : sts;
+  };
+  const sts: StsClient = { assumeRoleWithWebIdentity: async (req) => (await (client ??= resolveClient())).assumeRoleWithWebIdentity(req) };
   const providers = new Map<string, Provider>([
     [
       'pulumi-stacks',
@@ -58,7 +68,7 @@ export function providerRegistry(io: ProviderIo, setup: ProviderSetup): Provider
     [
       'aws-login',
       awsLoginProvider({
-        sts: setup.wrapSts ? setup.wrapSts(sts, stsEndpointUrl(region, settings)) : sts,
+        sts,
         environ: setup.environ,
         readFile: io.readFile,
         fetch: io.fetch,

@@ -5,12 +5,22 @@
 import { sha256Hex } from '../cache/sha256.js';
 import { EscKubeError, describeSystemError } from '../errors.js';
 import type { EnvironmentLoader, EnvironmentSource } from '../esc/eval.js';
+import type { Decrypter } from '../esc/providers.js';
 
 /** The file-system calls the store needs. */
 export interface StoreFs {
   stat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean; size: number }>;
   readFile(path: string): Promise<Uint8Array>;
   readdir(path: string): Promise<{ name: string; isFile(): boolean; isDirectory(): boolean; isSymbolicLink?(): boolean }[]>;
+}
+
+/** The environment-file writes of env init, set and rm (adapters/environment-files.ts implements them). */
+export interface EnvironmentFiles {
+  /** Replaces an existing file's content atomically, keeping its mode. */
+  replace(path: string, text: string): Promise<void>;
+  /** Creates a file (0600, parent directories 0700); refuses one that exists. */
+  create(path: string, text: string): Promise<void>;
+  remove(path: string): Promise<void>;
 }
 
 /** Environment files larger than this are refused: real definitions are a few KB. */
@@ -32,6 +42,8 @@ export class LocalEnvironmentStore implements EnvironmentLoader {
   constructor(
     readonly dir: string,
     private readonly fs: StoreFs,
+    /** Opens the store's `fn::secret: {ciphertext}` values (the user's environments key). */
+    private readonly decrypter?: Decrypter,
   ) {}
 
   /** Loads an environment; resolves undefined when no file defines it. */
@@ -62,7 +74,7 @@ export class LocalEnvironmentStore implements EnvironmentLoader {
       } catch (e) {
         throw new EscKubeError('env-unreadable', `could not read ${file}: ${describeSystemError(e)}`, { cause: e });
       }
-      return { text: decodeText(bytes, file), file, digest: sha256Hex(bytes) };
+      return { text: decodeText(bytes, file), file, digest: sha256Hex(bytes), ...(this.decrypter ? { decrypter: this.decrypter } : {}) };
     }
     return undefined;
   }
