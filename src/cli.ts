@@ -18,6 +18,7 @@ import { registerEnvSet } from './commands/env-set.js';
 import { registerEnvRm } from './commands/env-rm.js';
 import { registerEnvInit } from './commands/env-init.js';
 import { registerEnvKey } from './commands/env-key.js';
+import { registerEnvEdit } from './commands/env-edit.js';
 import { registerKubeconfigGen } from './commands/kubeconfig-gen.js';
 import { registerLogin } from './commands/login.js';
 import { registerCache } from './commands/cache.js';
@@ -48,6 +49,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<numbe
   registerEnvInit(env, ctx);
   registerEnvSet(env, ctx);
   registerEnvRm(env, ctx);
+  registerEnvEdit(env, ctx);
   registerEnvKey(env, ctx);
   registerKubeconfigGen(program, ctx);
   registerLogin(program, ctx);

@@ -46,6 +46,8 @@ export interface Deps {
   environmentFiles: EnvironmentFiles;
   /** Reads all of stdin (a value given as "-"). */
   readStdin: () => Promise<string>;
+  /** Asks a question on stderr and reads one line of stdin; undefined at its end or on an interrupt. */
+  prompt: (question: string) => Promise<string | undefined>;
   /** EKS, for kubeconfig-gen. */
   eks: (environ: Environ) => EksClient;
   /** Reads a file as text; undefined when it does not exist. */

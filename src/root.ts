@@ -70,6 +70,7 @@ export function processDeps(environ: Environ, choose: typeof chooseCredentialCac
     random: randomBytes,
     environmentFiles: localEnvironmentFiles,
     readStdin: () => readAll(process.stdin),
+    prompt: (question) => promptLine(question),
     eks: sdkEksClient,
     readText: readTextIfExists,
     browser: systemBrowser(environ, process.platform),
@@ -87,4 +88,26 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** One line of stdin after a question on stderr; undefined at the end of stdin or on Ctrl-C. */
+async function promptLine(question: string): Promise<string | undefined> {
+  const { createInterface } = await import('node:readline');
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, terminal: false });
+    const interrupted = () => rl.close();
+    // An interrupt while waiting for an answer means "no": the caller cleans up and discards.
+    process.once('SIGINT', interrupted);
+    let answered = false;
+    rl.once('line', (line) => {
+      answered = true;
+      rl.close();
+      resolve(line);
+    });
+    rl.once('close', () => {
+      process.off('SIGINT', interrupted);
+      if (!answered) resolve(undefined);
+    });
+    process.stderr.write(question);
+  });
 }

@@ -29,6 +29,7 @@ function deps(files: Record<string, string>, environ: Record<string, string> = {
     random: (n) => Buffer.alloc(n, 1),
     environmentFiles: { replace: async () => Promise.reject(new Error('no writes in unit tests')), create: async () => Promise.reject(new Error('no writes in unit tests')), remove: async () => Promise.reject(new Error('no writes in unit tests')) },
     readStdin: async () => '',
+    prompt: async () => undefined,
     eks: () => ({ describeCluster: async () => Promise.reject(new Error('no EKS in unit tests')), listAccessEntries: async () => Promise.reject(new Error('no EKS in unit tests')) }),
     readText: async () => undefined,
     kubeconfig: { read: async () => undefined, update: async () => ({ modeBefore: undefined, modeAfter: 0o600 }) },

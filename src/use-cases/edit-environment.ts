@@ -1,8 +1,9 @@
 // Editing an environment file's text with the yaml package's Document API, so that comments, key
 // order and formatting survive: set a value at a property path under `values` (env set), remove one
-// (env rm), and the first text of a new environment (env init). Pure: text in, text out.
+// (env rm), the first text of a new environment (env init), and the secrets of a text opened for
+// `env edit` and sealed again after it. Pure: text in, text out (the keys are passed in as functions).
 
-import { isMap, isScalar, isSeq, parseDocument, YAMLMap, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, YAMLMap, type Document, type Node } from 'yaml';
 import type { Accessor } from '../esc/ast.js';
 import { EscKubeError } from '../errors.js';
 
@@ -84,5 +85,61 @@ export function removeValueText(text: string, file: string, accessors: readonly 
   const path = ['values', ...accessors.map(step)];
   if (!doc.hasIn(path)) throw new EscKubeError('path-not-found', `${file} has no value at ${show(accessors)}`);
   doc.deleteIn(path);
+  return doc.toString({ flowCollectionPadding: false });
+}
+
+/** Every `fn::secret` mapping of a document, with its ciphertext (`{ciphertext: X}`) or its plaintext. */
+function secretNodes(doc: Document.Parsed): { secret: YAMLMap; ciphertext?: string; plaintext?: string }[] {
+  const found: { secret: YAMLMap; ciphertext?: string; plaintext?: string }[] = [];
+  visit(doc, {
+    Map(_key, node) {
+      if (callName(node) !== 'fn::secret') return;
+      const inner = node.items[0]!.value;
+      if (isScalar(inner) && typeof inner.value === 'string') found.push({ secret: node, plaintext: inner.value });
+      else if (isMap(inner) && inner.items.length === 1 && isScalar(inner.items[0]!.key) && inner.items[0]!.key.value === 'ciphertext' && isScalar(inner.items[0]!.value)) {
+        found.push({ secret: node, ciphertext: String(inner.items[0]!.value.value) });
+      }
+    },
+  });
+  return found;
+}
+
+/** What `env edit` shows: the text with each ciphertext replaced by its plaintext, and what was replaced. */
+export interface EditableText {
+  text: string;
+  /** Plaintext -> the ciphertext it came from, so that an unchanged secret keeps its ciphertext. */
+  sealed: Map<string, string>;
+  /** Secrets that were plaintext in the file already (they stay as they were). */
+  plain: Set<string>;
+}
+
+/** Opens every ciphertext of the text for editing, with `decrypt` (which throws when it cannot). */
+export async function editableText(text: string, file: string, decrypt: (ciphertext: string) => Promise<string>): Promise<EditableText> {
+  const doc = documentOf(text, file);
+  const sealed = new Map<string, string>();
+  const nodes = secretNodes(doc);
+  const plain = new Set(nodes.flatMap((n) => (n.plaintext === undefined ? [] : [n.plaintext])));
+  for (const { secret, ciphertext } of nodes) {
+    if (ciphertext === undefined) continue;
+    const plaintext = await decrypt(ciphertext);
+    sealed.set(plaintext, ciphertext);
+    secret.items[0]!.value = doc.createNode(plaintext);
+  }
+  return { text: sealed.size === 0 ? text : doc.toString({ flowCollectionPadding: false }), sealed, plain };
+}
+
+/**
+ * Seals the secrets of an edited text again: each `fn::secret: plaintext` that was a ciphertext (or is
+ * new) becomes `fn::secret: {ciphertext}`, reusing the old ciphertext when the plaintext is unchanged;
+ * secrets that were plaintext in the file stay so.
+ */
+export async function resealedText(edited: string, file: string, from: EditableText, encrypt: (plaintext: string) => Promise<string>): Promise<string> {
+  const doc = documentOf(edited, file);
+  const nodes = secretNodes(doc).filter((n): n is { secret: YAMLMap; plaintext: string } => n.plaintext !== undefined && !from.plain.has(n.plaintext));
+  if (nodes.length === 0) return edited;
+  for (const { secret, plaintext } of nodes) {
+    const ciphertext = from.sealed.get(plaintext) ?? (await encrypt(plaintext));
+    secret.items[0]!.value = doc.createNode({ ciphertext });
+  }
   return doc.toString({ flowCollectionPadding: false });
 }

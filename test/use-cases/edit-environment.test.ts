@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newEnvironmentText, removeValueText, setValueText } from '../../src/use-cases/edit-environment.js';
+import { editableText, newEnvironmentText, removeValueText, resealedText, setValueText } from '../../src/use-cases/edit-environment.js';
 import { parsePath } from '../../src/esc/path.js';
 import { decodeEnvelope } from '../../src/esc/crypt.js';
 import { CiphertextError, decryptSecret, encryptSecret, NOT_OUR_KEY } from '../../src/esc/local-secret.js';
@@ -65,5 +65,25 @@ describe('secrets sealed with the environments key', () => {
     expect(() => decryptSecret(Buffer.alloc(32, 4), decodeEnvelope(sealed))).toThrow(new CiphertextError(NOT_OUR_KEY));
     expect(() => decryptSecret(undefined, decodeEnvelope(sealed))).toThrow(NOT_OUR_KEY);
     expect(NOT_OUR_KEY).toBe("invalid ciphertext: not encrypted with this machine's environments key");
+  });
+});
+
+describe('env edit: secrets opened for the editor and sealed again', () => {
+  const file = 'values:\n  a: {fn::secret: {ciphertext: CT-A}}\n  b:\n    fn::secret:\n      ciphertext: CT-B\n  c: {fn::secret: already-plain}\n';
+  const decrypt = async (ct: string) => ({ 'CT-A': 'alpha', 'CT-B': 'beta' })[ct]!;
+  let made = 0;
+  const encrypt = async (p: string) => `NEW-${p}-${++made}`;
+
+  it("shows plaintext, keeps an unchanged secret's ciphertext, seals a changed or new one, and leaves a plaintext secret as it was", async () => {
+    const editable = await editableText(file, 'f', decrypt);
+    expect(editable.text).toBe('values:\n  a: {fn::secret: alpha}\n  b:\n    fn::secret: beta\n  c: {fn::secret: already-plain}\n');
+    const edited = editable.text.replace('beta', 'gamma') + '  d:\n    fn::secret: delta\n';
+    expect(await resealedText(edited, 'f', editable, encrypt)).toBe(
+      'values:\n  a: {fn::secret: {ciphertext: CT-A}}\n  b:\n    fn::secret:\n      ciphertext: NEW-gamma-1\n  c: {fn::secret: already-plain}\n  d:\n    fn::secret:\n      ciphertext: NEW-delta-2\n',
+    );
+  });
+
+  it('refuses to open a text whose ciphertext this key cannot decrypt', async () => {
+    await expect(editableText(file, 'f', async () => Promise.reject(new Error('invalid ciphertext: not encrypted with this machine\'s environments key')))).rejects.toThrow('invalid ciphertext');
   });
 });
