@@ -2,7 +2,7 @@
 // $XDG_CACHE_HOME/esc-kube, with their data key in the OS keychain (a key file behind it) or in a
 // file. Built by the composition root, for the warm path and the full command alike.
 
-import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
 import { CredentialCache } from '../cache/credential-cache.js';
 import type { DataKeys, Keychain } from '../cache/ports.js';
 import { dataKeys } from './data-keys.js';
@@ -46,11 +46,6 @@ export function chooseCredentialCache(flag: string | undefined, setup: CacheSetu
   let keys = keysOf.get(store);
   if (!keys) keysOf.set(store, (keys = dataKeys(store, randomBytes)));
   return { kind: 'cache', cache: new CredentialCache(keys, cacheFiles(dir, setup.lockOptions), setup.now, randomBytes) };
-}
-
-/** Random bytes for nonces and new keys, from node:crypto: loaded on a write, not on a hit. */
-function randomBytes(n: number): Buffer {
-  return (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).randomBytes(n);
 }
 
 // One data key per store and process, so that the warm path and the full command read it once.

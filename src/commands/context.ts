@@ -92,7 +92,11 @@ export function createCommandContext(deps: Deps, globals: () => GlobalOptions): 
     const user = deps.environ.USER ?? deps.environ.LOGNAME ?? 'unknown';
     // The environment's own region, for STS, read offline (check mode opens nothing) and only when an
     // STS call is about to be made: most opens never need it, and it costs an evaluation.
-    const environmentRegionOf = regionOf === undefined ? undefined : async () => environmentRegion((await openEnvironment(regionOf, { ...openDeps(), mode: 'check' })).exported);
+    const environmentRegionOf =
+      regionOf === undefined
+        ? undefined
+        : // A pass that fails (an environment too deep for this stack, say) only leaves the region to the process.
+          async () => environmentRegion((await openEnvironment(regionOf, { ...openDeps(), mode: 'check' }).catch(() => undefined))?.exported);
     const providers = deps.providers({
       environ: deps.environ,
       now: deps.now,
