@@ -5,6 +5,7 @@
 import { parseExecInfo, UnsupportedExecVersion, type ExecInfo } from './aws/exec-credential.js';
 import { quoteValue } from './errors.js';
 import { defined } from './defined.js';
+import { ROLE_FLAGS } from './aws/role-chain.js';
 
 /** The token flags. */
 export interface TokenFlags {
@@ -35,8 +36,6 @@ export interface TokenRequestNames {
   /** Where each role field given came from, for messages. */
   roleFrom: Partial<Record<'roleArn' | 'sessionName' | 'externalId', string>>;
 }
-
-const ROLE_FLAGS = { roleArn: '--role-arn', sessionName: '--session-name', externalId: '--external-id' } as const;
 
 /** What EKS allows in a cluster name (and what an Outposts cluster id, a UUID, is made of). */
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;

@@ -4,9 +4,8 @@
 
 import type { DataKeys, Keychain } from '../cache/ports.js';
 import { DATA_KEY_BYTES } from '../cache/sealed-entry.js';
+import { BASE64_KEY } from '../base64-key.js';
 import { DATA_KEY_NAME } from './select-store.js';
-
-const BASE64_KEY = /^[A-Za-z0-9+/]{43}=$/;
 
 /** The data key kept in `store`; `random` makes a new one. */
 export function dataKeys(store: Keychain, random: (n: number) => Buffer): DataKeys {
@@ -22,6 +21,9 @@ export function dataKeys(store: Keychain, random: (n: number) => Buffer): DataKe
     },
     get label() {
       return store.label;
+    },
+    get unavailable() {
+      return store.unavailable;
     },
     get: () => (known ??= read().catch(() => undefined)),
     reread: () => (known = read().catch(() => undefined)),

@@ -3,11 +3,14 @@
 // with a 0600 file in esc-kube's config directory where no keychain answers. Unlike the cache's key it
 // must not be lost: it lives with the configuration, not in the cache.
 
+import { defined } from '../defined.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EscKubeError } from '../errors.js';
-import { BASE64_KEY, type EnvironmentsKey } from '../esc/local-secret.js';
+import type { EnvironmentsKey } from '../esc/local-secret.js';
+import { BASE64_KEY } from '../base64-key.js';
 import { selectStore } from './select-store.js';
+import { configDir } from '../env-dir.js';
 import type { Environ } from '../environ.js';
 
 /** The keychain item (and file, with .key) of the environments key. */
@@ -22,11 +25,6 @@ export interface EnvKeySetup {
   notice?: (message: string) => void;
 }
 
-/** esc-kube's config directory: $XDG_CONFIG_HOME/esc-kube, else ~/.config/esc-kube. */
-export function configDir(environ: Environ, homedir: string): string {
-  return join(environ.XDG_CONFIG_HOME || join(homedir, '.config'), 'esc-kube');
-}
-
 const decode = (text: string, from: string): Buffer => {
   const t = text.trim();
   if (!BASE64_KEY.test(t)) throw new EscKubeError('usage', `${from} is not an environments key: expected 44 characters of base64, as esc-kube env key export prints`);
@@ -38,7 +36,7 @@ export function environmentsKey(setup: EnvKeySetup): EnvironmentsKey {
   const { environ } = setup;
   const dir = configDir(environ, setup.homedir);
   const store = () =>
-    selectStore({ mode: 'keychain', dir, environ, platform: setup.platform, key: { name: ENV_KEY_NAME, role: 'the key that encrypts secrets in your environments' }, ...(setup.notice ? { notice: setup.notice } : {}) });
+    selectStore({ mode: 'keychain', dir, environ, platform: setup.platform, key: { name: ENV_KEY_NAME, role: 'the key that encrypts secrets in your environments' }, ...defined({ notice: setup.notice }) });
   let known: Promise<Buffer | undefined> | undefined;
   const read = async (): Promise<Buffer | undefined> => {
     if (environ.ESC_KUBE_ENV_KEY) return decode(environ.ESC_KUBE_ENV_KEY, '$ESC_KUBE_ENV_KEY');

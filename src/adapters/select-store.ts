@@ -83,6 +83,7 @@ function fallbackNow(files: Keychain, setup: StoreSetup, why: string): Keychain 
   return {
     kind: files.kind,
     label: files.label,
+    unavailable: why,
     get: (k) => files.get(k),
     set: async (k, v) => {
       await tell();
@@ -97,10 +98,13 @@ export function resilientKeychain(open: () => Promise<Keychain>, files: Keychain
   const timeoutMs = setup.timeoutMs ?? KEYCHAIN_TIMEOUT_MS;
   let primary: Promise<Keychain> | undefined;
   let primaryLabel = 'keychain';
-  let broken = false;
+  let broken: string | undefined;
   const store: Keychain = {
     get kind() {
       return broken ? files.kind : 'keychain';
+    },
+    get unavailable() {
+      return broken;
     },
     get label() {
       return broken ? files.label : primaryLabel;
@@ -125,8 +129,8 @@ export function resilientKeychain(open: () => Promise<Keychain>, files: Keychain
         if (Date.now() - started >= timeoutMs * 0.75) throw new Error(`took ${((Date.now() - started) / 1000).toFixed(1)} s to answer`);
         return result;
       } catch (e) {
-        broken = true;
-        await noticeOnce(setup, `the OS keychain failed (${(e as Error).message.split('\n')[0]})`);
+        broken = `the OS keychain failed (${(e as Error).message.split('\n')[0]})`;
+        await noticeOnce(setup, broken);
       }
     }
     return fallback();

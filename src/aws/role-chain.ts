@@ -9,6 +9,9 @@ import { defined } from '../defined.js';
 /** The session name the AWS CLI gives the role session it signs tokens with. */
 export const DEFAULT_ROLE_SESSION_NAME = 'EKSGetTokenAuth';
 
+/** The flags that name a role to chain to, by field (messages say where a bad value came from). */
+export const ROLE_FLAGS = { roleArn: '--role-arn', sessionName: '--session-name', externalId: '--external-id' } as const;
+
 /** Which role to chain to. */
 export interface RoleRequest {
   roleArn: string;
@@ -27,9 +30,11 @@ export interface RoleChainer {
   assumeRole(base: AwsCredentials & { expiration?: Date | undefined }, role: RoleRequest): Promise<ChainedSession>;
 }
 
-// STS's own patterns (AssumeRole's API reference): an IAM role ARN, a session name, an external id.
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+// STS's own patterns (the AssumeRole* API references): an IAM role ARN, a session name, an external id.
+/** An IAM role ARN, as STS accepts it (aws-login's roleArn too). */
+export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+/** A role session name, as STS accepts it (aws-login's sessionName too). */
+export const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:\/-]{2,1224}$/;
 
 /**
@@ -41,7 +46,7 @@ export function roleRequest(
   fromWhere: Partial<Record<'roleArn' | 'sessionName' | 'externalId', string>> = {},
 ): RoleRequest | { error: string } | undefined {
   const { roleArn, sessionName, externalId } = given;
-  const from = (field: 'roleArn' | 'sessionName' | 'externalId') => fromWhere[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const from = (field: keyof typeof ROLE_FLAGS) => fromWhere[field] ?? ROLE_FLAGS[field];
   if (roleArn === undefined) {
     const orphan = sessionName !== undefined ? 'sessionName' : externalId !== undefined ? 'externalId' : undefined;
     return orphan ? { error: `${from(orphan)} is only used with a role to assume; add --role-arn ARN` } : undefined;

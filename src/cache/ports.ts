@@ -11,6 +11,8 @@ export interface DataKeys {
   readonly kind: 'keychain' | 'file';
   /** A name for messages. */
   readonly label: string;
+  /** Why the OS keychain is not used, when it was wanted (the key is in a file instead). */
+  readonly unavailable?: string | undefined;
   /** The key, or undefined when there is none yet (or it cannot be read). The answer is kept for the process. */
   get(): Promise<Buffer | undefined>;
   /** Reads the key again (another process may have made it since). */
@@ -27,6 +29,8 @@ export interface Keychain {
   readonly kind: 'keychain' | 'file';
   /** A name for messages and `cache ls`. */
   readonly label: string;
+  /** Why the OS keychain is not used, when a store that would use it fell back to files. */
+  readonly unavailable?: string | undefined;
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import type { CacheMeta } from '../cache/credential-cache.js';
 import type { CommandContext } from './context.js';
 import { CACHE_HELP } from './options.js';
-import { plural, table } from './shared.js';
+import { table } from './shared.js';
+import { plural } from '../text.js';
 
 const CACHE_OFF = 'the credential cache is off (--cache none or $ESC_KUBE_CACHE=none)';
 

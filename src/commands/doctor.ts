@@ -134,12 +134,11 @@ async function cacheView(ctx: CommandContext, flag: string | undefined): Promise
   const entries = await cache.list();
   const label = `${cache.dir}, sealed with the key in ${cache.keys.kind === 'keychain' ? cache.keys.label : `the file ${DATA_KEY_NAME}.key`}`;
   if (mode === 'file') return { kind: 'cache', label, entries, keychain: { kind: 'unused', why: flag !== undefined ? '--cache file' : '$ESC_KUBE_CACHE=file' } };
-  const noBus = deps.platform === 'linux' && !deps.environ.DBUS_SESSION_BUS_ADDRESS;
   const key = await cache.keys.get();
-  // The store falls back to the key file when the keychain fails; it says why on stderr, once.
+  // Asked for the key, the store has used the keychain or fallen back to the key file, and says why.
   const keychain =
     cache.keys.kind === 'keychain'
       ? { kind: 'reachable' as const, label: cache.keys.label, hasKey: key !== undefined }
-      : { kind: 'unreachable' as const, why: noBus ? 'no D-Bus session bus ($DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service' : 'the OS keychain failed or did not answer' };
+      : { kind: 'unreachable' as const, why: cache.keys.unavailable ?? 'the OS keychain did not answer' };
   return { kind: 'cache', label, entries, keychain };
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { Diagnostic } from '../esc/diagnostics.js';
 import { renderDiagnostics } from '../esc/diagnostics.js';
 import type { CommandContext } from './context.js';
-import { plural } from './shared.js';
+import { plural } from '../text.js';
 
 /** The summary line and exit status of a check: 1 when any diagnostic is an error. */
 export function checkSummary(name: string, diagnostics: readonly Diagnostic[]): { line: string; exitCode: number } {

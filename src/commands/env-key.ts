@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { EscKubeError } from '../errors.js';
-import { BASE64_KEY } from '../esc/local-secret.js';
+import { BASE64_KEY } from '../base64-key.js';
 import type { CommandContext } from './context.js';
 
 /** Registers `env key export` and `env key import`. */

@@ -1,11 +1,12 @@
 // esc-kube login [--env ENV] [--device] and esc-kube logout [--env ENV]: the laptop login, ahead of time.
 
 import type { Command } from 'commander';
+import { configDir } from '../env-dir.js';
 import { EscKubeError } from '../errors.js';
 import { loginSource } from '../login/login-source.js';
 import type { CommandContext } from './context.js';
 import { CACHE_HELP } from './options.js';
-import { plural } from './shared.js';
+import { plural } from '../text.js';
 import type { Environ } from '../environ.js';
 
 /** What login was asked: the environment whose oidc.login to use (else the config file's), and how. */
@@ -22,7 +23,7 @@ export function loginInput(opts: { env?: string; device?: boolean; cache?: strin
 
 /** The config file of the laptop login. */
 export function loginConfigFile(environ: Environ, homedir: string): string {
-  return `${environ.XDG_CONFIG_HOME || `${homedir}/.config`}/esc-kube/config.yaml`;
+  return `${configDir(environ, homedir)}/config.yaml`;
 }
 
 /** Registers `login` and `logout`. */

@@ -35,8 +35,3 @@ export function printWarnings(env: OpenedEnvironment, stderr: Writer, compact: b
     stderr.write(renderDiagnostics(warnings, env.lookup, compact) + '\n');
   }
 }
-
-/** `n thing` or `n things`. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}

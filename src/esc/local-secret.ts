@@ -53,6 +53,3 @@ export interface EnvironmentsKey {
   /** Keeps a key given by the user (env key import); returns where it went. */
   keep(key: Buffer): Promise<string>;
 }
-
-/** What a base64 environments key looks like (32 bytes). */
-export const BASE64_KEY = /^[A-Za-z0-9+/]{43}=$/;

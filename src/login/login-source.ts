@@ -1,6 +1,7 @@
 // The interactive login as aws-login's fifth token source: the environment's `oidc.login`, else the
 // `login` of esc-kube's config file ($XDG_CONFIG_HOME/esc-kube/config.yaml).
 
+import { configDir } from '../env-dir.js';
 import { parse as parseYaml } from 'yaml';
 import { EscKubeError } from '../errors.js';
 import type { CredentialCache } from '../cache/credential-cache.js';
@@ -68,7 +69,7 @@ export function loginSource(deps: LoginSourceDeps, opts: LoginSourceOptions): (c
 
 /** The `login` section of esc-kube's config file, if there is one. */
 export async function loginFromConfigFile(deps: Pick<LoginSourceDeps, 'environ' | 'homedir' | 'readText'>): Promise<LoginConfig | undefined> {
-  const file = `${deps.environ.XDG_CONFIG_HOME || `${deps.homedir}/.config`}/esc-kube/config.yaml`;
+  const file = `${configDir(deps.environ, deps.homedir)}/config.yaml`;
   const text = await deps.readText(file);
   if (text === undefined) return undefined;
   let login: unknown;

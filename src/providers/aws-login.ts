@@ -10,6 +10,8 @@ import { exportedToPlain, secretPaths, type Exported } from '../esc/value.js';
 import { CodedError, describeSystemError, quoteValue } from '../errors.js';
 import type { Environ } from '../environ.js';
 import { defined } from '../defined.js';
+import { oneLine } from '../text.js';
+import { ROLE_ARN, SESSION_NAME } from '../aws/role-chain.js';
 
 /** A request to STS AssumeRoleWithWebIdentity. */
 export interface AssumeRoleRequest {
@@ -185,10 +187,10 @@ async function assumeRole(oidc: OidcInputs, deps: AwsLoginDeps, isSecret: (key: 
   const role = oidc.roleArn;
   // Messages name the role, unless it is secret (then they say so): kubectl shows them and CI logs keep them.
   const roleName = isSecret('roleArn') ? 'the role of oidc.roleArn (a secret value)' : role;
-  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(role)) {
+  if (!ROLE_ARN.test(role)) {
     throw new ProviderError('aws-login.role-arn', `aws-login: roleArn ${quoteValue(role, isSecret('roleArn'))} is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)`);
   }
-  if (!/^[\w+=,.@-]{2,64}$/.test(oidc.sessionName)) {
+  if (!SESSION_NAME.test(oidc.sessionName)) {
     throw new ProviderError('aws-login.session-name', `aws-login: sessionName ${quoteValue(oidc.sessionName, isSecret('sessionName'))} must be 2-64 characters of letters, digits and +=,.@_-`);
   }
   const durationSeconds = oidc.duration === undefined ? 3600 : parseGoDuration(oidc.duration);
@@ -317,13 +319,14 @@ function describeStsFailure(role: string, found: FoundToken, e: unknown, alsoSec
     if (e.code === 'NetworkingError') return `aws-login: could not reach STS${e.options.endpoint ? ` at ${e.options.endpoint}` : ''} to assume role ${role}: ${e.message}`;
     const hint = HINTS[e.code] ?? 'check roleArn and the token';
     // Never echo the token (or a secret role), even if STS (or a double of it) quotes it back.
-    let message = oneLine(e.message).split(found.jwt).join('[token]');
+    let message = clause(e.message).split(found.jwt).join('[token]');
     for (const s of alsoSecret) message = message.split(s).join('[secret]');
     return `aws-login: STS refused to assume role ${role} with the OIDC token from ${found.source}: ${e.code}: ${message}; ${hint}`;
   }
-  return `aws-login: could not assume role ${role}: ${oneLine((e as Error)?.message ?? String(e))}`;
+  return `aws-login: could not assume role ${role}: ${clause((e as Error)?.message ?? String(e))}`;
 }
 
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim().replace(/[.;:]$/, '');
+/** One line, without the closing punctuation (a hint follows it). */
+function clause(s: string): string {
+  return oneLine(s).replace(/[.;:]$/, '');
 }

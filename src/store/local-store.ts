@@ -2,6 +2,7 @@
 // and project/NAME is project/NAME.yaml. Files are checked before parsing: a directory, an unreadable
 // file, a huge file or binary garbage each get a clear error instead of a hang or a parser trace.
 
+import { defined } from '../defined.js';
 import { sha256Hex } from '../cache/sha256.js';
 import { EscKubeError, describeSystemError } from '../errors.js';
 import type { EnvironmentLoader, EnvironmentSource } from '../esc/eval.js';
@@ -74,7 +75,7 @@ export class LocalEnvironmentStore implements EnvironmentLoader {
       } catch (e) {
         throw new EscKubeError('env-unreadable', `could not read ${file}: ${describeSystemError(e)}`, { cause: e });
       }
-      return { text: decodeText(bytes, file), file, digest: sha256Hex(bytes), ...(this.decrypter ? { decrypter: this.decrypter } : {}) };
+      return { text: decodeText(bytes, file), file, digest: sha256Hex(bytes), ...defined({ decrypter: this.decrypter }) };
     }
     return undefined;
   }

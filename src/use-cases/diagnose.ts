@@ -5,6 +5,7 @@
 // cluster as EKS describes it, and whether its access entries let the identity in. Nothing secret is
 // ever part of a finding.
 
+import { defined } from '../defined.js';
 import { presignEksToken, MAX_TOKEN_BYTES, type AwsCredentials } from '../aws/eks-token.js';
 import { stsHost } from '../aws/endpoints.js';
 import { credentialsFromEnvironment, resolveRegion } from '../aws/environment-credentials.js';
@@ -17,6 +18,7 @@ import type { OpenedEnvironment } from '../esc/opened-environment.js';
 import type { OpenedSession } from '../providers/aws-login.js';
 import { StsError } from '../providers/aws-login.js';
 import { checkClusterName } from '../token-request.js';
+import { oneLine, plural } from '../text.js';
 
 /** How a check came out. */
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -83,7 +85,7 @@ const SKEW_WARN_MS = 60_000;
 /** Runs every check that applies and returns the findings in order. */
 export async function diagnose(input: DoctorInput, deps: DoctorDeps): Promise<Check[]> {
   const checks: Check[] = [];
-  const add = (check: string, status: CheckStatus, detail: string, fix?: string) => checks.push({ check, status, detail, ...(fix ? { fix } : {}) });
+  const add = (check: string, status: CheckStatus, detail: string, fix?: string) => checks.push({ check, status, detail, ...defined({ fix }) });
 
   const names = await deps.listEnvironments(deps.envDir);
   if (names === undefined) add('environments', input.env ? 'fail' : 'warn', `${deps.envDir} does not exist`, 'create it and put ENV.yaml files in it, or point --env-dir or $ESC_KUBE_ENV_DIR at your environments');
@@ -253,7 +255,7 @@ async function clusterChecks(input: DoctorInput, base: AwsCredentials, region: s
   }
   let signing = base;
   let who = baseArn;
-  const role = roleRequest({ ...(input.roleArn ? { roleArn: input.roleArn } : {}) });
+  const role = roleRequest(defined({ roleArn: input.roleArn }));
   if (role && 'error' in role) {
     add('role', 'fail', role.error, 'pass the role ARN');
     return;
@@ -319,15 +321,7 @@ function maskKey(id: string): string {
   return id.length > 8 ? `${id.slice(0, 4)}…${id.slice(-4)}` : '…';
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 function duration(ms: number): string {
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
 }

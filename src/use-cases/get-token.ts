@@ -17,6 +17,7 @@ import type { Environ } from '../environ.js';
 import { roleRequest, type ChainedSession, type RoleChainer, type RoleRequest } from '../aws/role-chain.js';
 import type { AwsCredentials } from '../aws/eks-token.js';
 import { StsError } from '../providers/aws-login.js';
+import { oneLine } from '../text.js';
 
 /** What `esc-kube token` was asked for (flags win over the cluster's exec extension). */
 export interface GetTokenInput {
@@ -159,6 +160,6 @@ async function assumeRole(chainer: RoleChainer, base: AwsCredentials & { expirat
     const hint = e.code.startsWith('AccessDenied')
       ? `the role's trust policy must allow sts:AssumeRole for ${base.accessKeyId.startsWith('ASIA') ? 'the environment\'s role session' : 'the environment\'s user'}${role.externalId !== undefined ? ' with this external id' : ''}`
       : 'check --role-arn, --session-name and --external-id';
-    throw new EscKubeError('assume-role', `STS refused to assume role ${role.roleArn}${where}: ${e.code}: ${e.message.replace(/\s+/g, ' ').trim()}; ${hint}`, { cause: e });
+    throw new EscKubeError('assume-role', `STS refused to assume role ${role.roleArn}${where}: ${e.code}: ${oneLine(e.message)}; ${hint}`, { cause: e });
   }
 }

@@ -90,11 +90,18 @@ describe.runIf(tools.ok)(named('aws-secrets and aws-parameter-store at moto_serv
     expect(v.config).toEqual({ user: 'admin', pass: 'p4ss' });
   });
 
-  it('one request per secret and parameter per open, however often the environment names them', async () => {
+  /** Runs `body` with Secrets Manager and SSM reached through a counting proxy in front of moto. */
+  const throughProxy = async (body: (proxy: Awaited<ReturnType<typeof countingProxy>>, dir: string, counted: Record<string, string>) => Promise<void>) => {
     const proxy = await countingProxy(moto.endpoint);
     try {
-      const dir = tempDir({ 'app.yaml': environment });
-      const counted = { ...env, AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url, AWS_ENDPOINT_URL_SSM: proxy.url };
+      await body(proxy, tempDir({ 'app.yaml': environment }), { ...env, AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url, AWS_ENDPOINT_URL_SSM: proxy.url });
+    } finally {
+      await proxy.close();
+    }
+  };
+
+  it('one request per secret and parameter per open, however often the environment names them', () =>
+    throughProxy(async (proxy, dir, counted) => {
       const r = await runEscKube(['--env-dir', dir, 'env', 'open', 'app'], { env: counted });
       expect(r.code, r.stderr).toBe(0);
       const ops = proxy.requests.map((q) => q.operation).sort();
@@ -104,16 +111,10 @@ describe.runIf(tools.ok)(named('aws-secrets and aws-parameter-store at moto_serv
       // A second open reads them again (nothing from a provider is cached).
       await runEscKube(['--env-dir', dir, 'env', 'open', 'app'], { env: counted });
       expect(proxy.requests).toHaveLength(10);
-    } finally {
-      await proxy.close();
-    }
-  });
+    }));
 
-  it('env get shows the secret values as [secret] without reading anything, and the call that defines them', async () => {
-    const proxy = await countingProxy(moto.endpoint);
-    try {
-      const dir = tempDir({ 'app.yaml': environment });
-      const counted = { ...env, AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url, AWS_ENDPOINT_URL_SSM: proxy.url };
+  it('env get shows the secret values as [secret] without reading anything, and the call that defines them', () =>
+    throughProxy(async (proxy, dir, counted) => {
       const whole = await runEscKube(['--env-dir', dir, 'env', 'get', 'app'], { env: counted });
       expect(whole.code, whole.stderr).toBe(0);
       expect(whole.stdout).toContain('"DB_PASSWORD": "[secret]"');
@@ -128,10 +129,7 @@ describe.runIf(tools.ok)(named('aws-secrets and aws-parameter-store at moto_serv
       expect(typo.code).toBe(1);
       expect(typo.stderr).toBe('esc-kube: environment "app" has no value at "aws.secrets.dbPasword"\n');
       expect(proxy.requests).toEqual([]);
-    } finally {
-      await proxy.close();
-    }
-  });
+    }));
 
   it('env run passes a secret to the command, and its output hides it; SecureString values are secret, String ones are not', async () => {
     const dir = tempDir({ 'app.yaml': environment });

@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { BIN, cleanEnv, named, requireTools, runCommand, runEscKube, startMoto, tempDir, type Moto, type RunResult } from './helpers.js';
 import { oidcEnvironment, staticEnvironment } from './environments.js';
 import { TestIssuer } from '../fakes/jwt.js';
+import { startSecretService, type SecretService } from './secret-service.js';
 
 const SECRET = 'doctor-secret-key/wJalrXUtnFEMI';
 const issuer = new TestIssuer('https://oidc.doctor.example');
@@ -115,6 +116,33 @@ describe.runIf(tools.ok)(named('esc-kube doctor', tools), () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`fail  kubeconfig   user "esc-kube-demo" in ${file}: --env-dir ${gone} does not exist\n                   → run esc-kube kubeconfig-gen again, or fix the path in ${file}\n`);
     expect(r.stdout).toMatch(/^ok {4}identity/m);
+  });
+
+  const keyringTools = requireTools('dbus-daemon', 'dbus-send', 'gnome-keyring-daemon');
+  describe.runIf(keyringTools.ok)(named('the keychain line, with a real gnome-keyring', keyringTools), () => {
+    let service: SecretService | undefined;
+    beforeAll(async () => {
+      service = await startSecretService();
+    }, 30_000);
+    afterAll(async () => service?.stop());
+
+    it('reachable, then (the daemon stopped) not reachable, with the reason', async () => {
+      // The default cache mode: the key in the keychain.
+      const env = envFor(service!.env);
+      delete env.ESC_KUBE_CACHE;
+      const reachable = await doctor(['--output', 'json'], env);
+      expect(findings(reachable).find((f) => f.check === 'keychain')).toEqual({ check: 'keychain', status: 'ok', detail: 'reachable: keychain (@napi-rs/keyring); no cache key yet (made on the first write)' });
+      service!.freeze();
+      try {
+        const hung = await doctor(['--output', 'json'], env);
+        expect(findings(hung).find((f) => f.check === 'keychain')).toMatchObject({
+          status: 'warn',
+          detail: expect.stringMatching(/^not reachable: the OS keychain failed \(.+\); the cache key is kept in a 0600 file instead$/),
+        });
+      } finally {
+        service!.thaw();
+      }
+    }, 20_000);
   });
 
   it('no secret in any output', () => {
