@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, hasCommand, named, prerequisite, requireTools, ROOT, runCommand, runEscKube, startMoto, tempDir, type Moto, type RunResult } from './helpers.js';
 import { decodeToken, oidcEnvironment, staticEnvironment } from './environments.js';
-import { startSecretService, type SecretService } from './secret-service.js';
+import { useSecretService } from './secret-service.js';
 import { startStsDouble, type StsDouble } from '../fakes/sts-double.js';
 import { TestIssuer } from '../fakes/jwt.js';
 import { verifyToken } from '../fakes/token-verifier.js';
@@ -308,20 +308,16 @@ describe('the token tier follows the OIDC token it came from', () => {
 const keytarInstalled = prerequisite(existsSync(join(ROOT, 'node_modules/keytar/build/Release/keytar.node')), 'needs keytar (an optional dependency; its build needs libsecret-1-dev)');
 const keyringTools = requireTools('dbus-daemon', 'dbus-send', 'gnome-keyring-daemon', 'secret-tool');
 describe.runIf(keyringTools.ok)(named('a real Secret Service (gnome-keyring on a private D-Bus)', keyringTools), () => {
-  let service: SecretService | undefined;
-  beforeAll(async () => {
-    service = await startSecretService();
-  }, 30_000);
-  afterAll(async () => service?.stop());
+  const secretService = useSecretService();
 
   /** The items esc-kube keeps in the keychain, with their attributes and secrets (secret-tool's own output). */
   const keychainItems = () => {
-    const out = spawnSync('secret-tool', ['search', '--all', 'service', 'esc-kube'], { env: { ...process.env, ...service!.env }, encoding: 'utf8' });
+    const out = spawnSync('secret-tool', ['search', '--all', 'service', 'esc-kube'], { env: { ...process.env, ...secretService().env }, encoding: 'utf8' });
     return [...`${out.stdout}\n${out.stderr}`.matchAll(/^attribute\.(?:username|account) = (.*)$/gm)].map((m) => m[1]!);
   };
-  const keySecret = () => spawnSync('secret-tool', ['search', '--all', 'service', 'esc-kube'], { env: { ...process.env, ...service!.env }, encoding: 'utf8' }).stdout.match(/^secret = (.*)$/m)?.[1];
+  const keySecret = () => spawnSync('secret-tool', ['search', '--all', 'service', 'esc-kube'], { env: { ...process.env, ...secretService().env }, encoding: 'utf8' }).stdout.match(/^secret = (.*)$/m)?.[1];
   const clearKeychain = () => {
-    for (const attribute of ['username', 'account']) spawnSync('secret-tool', ['clear', 'service', 'esc-kube', attribute, 'cache-data-key'], { env: { ...process.env, ...service!.env } });
+    for (const attribute of ['username', 'account']) spawnSync('secret-tool', ['clear', 'service', 'esc-kube', attribute, 'cache-data-key'], { env: { ...process.env, ...secretService().env } });
   };
 
   it.for([
@@ -330,7 +326,7 @@ describe.runIf(keyringTools.ok)(named('a real Secret Service (gnome-keyring on a
   ] as const)('%s: the keychain holds one small item, the data key; the entries are sealed files; the second call is a hit', async ([, extra, installed], ctx) => {
     if (!installed.ok) ctx.skip(installed.reason);
     clearKeychain();
-    const s = setup({ ...service!.env, ...extra });
+    const s = setup({ ...secretService().env, ...extra });
     const before = calls();
     const first = await s.token();
     expect(first.stderr).toBe('');
@@ -355,7 +351,7 @@ describe.runIf(keyringTools.ok)(named('a real Secret Service (gnome-keyring on a
 
   it('a flipped byte in an entry, and entries sealed with another key, are misses: the call still succeeds and rewrites them', async () => {
     clearKeychain();
-    const s = setup(service!.env);
+    const s = setup(secretService().env);
     const before = calls();
     const first = await s.token();
     expect(first.code).toBe(0);
@@ -372,7 +368,7 @@ describe.runIf(keyringTools.ok)(named('a real Secret Service (gnome-keyring on a
     expect(readFileSync(tokenFile).equals(flipped)).toBe(false);
     expect((await s.token()).stdout).toBe(afterFlip.stdout);
     // Another machine's key (the item replaced): nothing opens, STS is asked once, and the entries are sealed anew.
-    spawnSync('secret-tool', ['store', '--label', 'other', 'service', 'esc-kube', 'username', 'cache-data-key'], { env: { ...process.env, ...service!.env }, input: Buffer.alloc(32, 9).toString('base64') });
+    spawnSync('secret-tool', ['store', '--label', 'other', 'service', 'esc-kube', 'username', 'cache-data-key'], { env: { ...process.env, ...secretService().env }, input: Buffer.alloc(32, 9).toString('base64') });
     const otherKey = await s.token();
     expect(otherKey.code).toBe(0);
     expect(otherKey.stderr).toBe('');
@@ -383,17 +379,12 @@ describe.runIf(keyringTools.ok)(named('a real Secret Service (gnome-keyring on a
 });
 
 describe.runIf(keyringTools.ok)(named('a keyring daemon that does not answer (gnome-keyring stopped with SIGSTOP)', keyringTools), () => {
-  let service: SecretService | undefined;
-  beforeAll(async () => {
-    service = await startSecretService();
-    service.freeze();
-  }, 30_000);
-  afterAll(async () => service?.stop());
+  const secretService = useSecretService({ frozen: true });
 
   // keytar is left out on purpose: its call blocks a thread-pool thread for 50 s, which keeps Node from
   // exiting even after it has answered (see README).
   it('@napi-rs/keyring (default): the call still succeeds within 5 s, through the file store', async () => {
-    const s = setup(service!.env);
+    const s = setup(secretService().env);
     const started = Date.now();
     const r = await s.token();
     const elapsed = Date.now() - started;

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { BIN, cleanEnv, named, requireTools, runCommand, runEscKube, startMoto, tempDir, type Moto, type RunResult } from './helpers.js';
 import { oidcEnvironment, staticEnvironment } from './environments.js';
 import { TestIssuer } from '../fakes/jwt.js';
-import { startSecretService, type SecretService } from './secret-service.js';
+import { useSecretService } from './secret-service.js';
 
 const SECRET = 'doctor-secret-key/wJalrXUtnFEMI';
 const issuer = new TestIssuer('https://oidc.doctor.example');
@@ -120,19 +120,15 @@ describe.runIf(tools.ok)(named('esc-kube doctor', tools), () => {
 
   const keyringTools = requireTools('dbus-daemon', 'dbus-send', 'gnome-keyring-daemon');
   describe.runIf(keyringTools.ok)(named('the keychain line, with a real gnome-keyring', keyringTools), () => {
-    let service: SecretService | undefined;
-    beforeAll(async () => {
-      service = await startSecretService();
-    }, 30_000);
-    afterAll(async () => service?.stop());
+    const secretService = useSecretService();
 
     it('reachable, then (the daemon stopped) not reachable, with the reason', async () => {
       // The default cache mode: the key in the keychain.
-      const env = envFor(service!.env);
+      const env = envFor(secretService().env);
       delete env.ESC_KUBE_CACHE;
       const reachable = await doctor(['--output', 'json'], env);
       expect(findings(reachable).find((f) => f.check === 'keychain')).toEqual({ check: 'keychain', status: 'ok', detail: 'reachable: keychain (@napi-rs/keyring); no cache key yet (made on the first write)' });
-      service!.freeze();
+      secretService().freeze();
       try {
         const hung = await doctor(['--output', 'json'], env);
         expect(findings(hung).find((f) => f.check === 'keychain')).toMatchObject({
@@ -140,7 +136,7 @@ describe.runIf(tools.ok)(named('esc-kube doctor', tools), () => {
           detail: expect.stringMatching(/^not reachable: the OS keychain failed \(.+\); the cache key is kept in a 0600 file instead$/),
         });
       } finally {
-        service!.thaw();
+        secretService().thaw();
       }
     }, 20_000);
   });

@@ -7,11 +7,11 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BIN, cleanEnv, named, requireTools, runCommand, runEscKube, tempDir, type RunResult } from './helpers.js';
 import { staticEnvironment } from './environments.js';
-import { startSecretService, type SecretService } from './secret-service.js';
+import { useSecretService } from './secret-service.js';
 
 const SECRET = 'wJalrXUtnFEMI-env-set-secret';
 const outputs: RunResult[] = [];
@@ -124,22 +124,18 @@ const secretsSeen: string[] = [SECRET];
 
 const keyringTools = requireTools('dbus-daemon', 'dbus-send', 'gnome-keyring-daemon', 'secret-tool');
 describe.runIf(keyringTools.ok)(named('a real Secret Service holds only the two keys', keyringTools), () => {
-  let service: SecretService | undefined;
-  beforeAll(async () => {
-    service = await startSecretService();
-  }, 30_000);
-  afterAll(async () => service?.stop());
+  const secretService = useSecretService();
 
   it('after a token and an env set --secret: the cache key and the environments key, each under 100 bytes', async () => {
     const dir = tempDir({ 'team.yaml': staticEnvironment('AKIATWOKEYS', 'two-keys-secret', 'FQoGZXIvYXdz' + 'S'.repeat(1500), 'us-west-2') });
-    const env = cleanEnv({ ...service!.env, XDG_CONFIG_HOME: tempDir(), XDG_CACHE_HOME: tempDir() });
+    const env = cleanEnv({ ...secretService().env, XDG_CONFIG_HOME: tempDir(), XDG_CACHE_HOME: tempDir() });
     delete env.ESC_KUBE_CACHE;
     const token = await runEscKube(['token', '--env', 'team', '--cluster', 'demo', '--env-dir', dir], { env });
     expect(token.code, token.stderr).toBe(0);
     expect(JSON.parse(token.stdout).status.token.length).toBeGreaterThan(2000);
     const set = await runEscKube(['--env-dir', dir, 'env', 'set', 'team', 'app.password', SECRET, '--secret'], { env });
     expect(set.code, set.stderr).toBe(0);
-    const search = spawnSync('secret-tool', ['search', '--all', 'service', 'esc-kube'], { env: { ...process.env, ...service!.env }, encoding: 'utf8' });
+    const search = spawnSync('secret-tool', ['search', '--all', 'service', 'esc-kube'], { env: { ...process.env, ...secretService().env }, encoding: 'utf8' });
     const items = [...`${search.stdout}\n${search.stderr}`.matchAll(/^attribute\.username = (.*)$/gm)].map((m) => m[1]).sort();
     expect(items).toEqual(['cache-data-key', 'environments-key']);
     for (const s of [...search.stdout.matchAll(/^secret = (.*)$/gm)].map((m) => m[1]!)) expect(Buffer.byteLength(s)).toBeLessThan(100);

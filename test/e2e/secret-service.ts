@@ -3,6 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { tempDir } from './helpers.js';
 
 /** A running bus with an unlocked keyring. */
@@ -84,3 +85,17 @@ export async function startSecretService(): Promise<SecretService> {
   };
 }
 
+
+/**
+ * A Secret Service for the tests of the enclosing describe: started before them (frozen at once when
+ * asked), stopped after them. Returns a getter, valid inside the tests.
+ */
+export function useSecretService(opts: { frozen?: boolean } = {}): () => SecretService {
+  let service: SecretService | undefined;
+  beforeAll(async () => {
+    service = await startSecretService();
+    if (opts.frozen) service.freeze();
+  }, 30_000);
+  afterAll(async () => service?.stop());
+  return () => service!;
+}
