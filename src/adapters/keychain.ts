@@ -60,7 +60,8 @@ export function napiKeychain(): Keychain {
     kind: 'keychain',
     label: 'keychain (@napi-rs/keyring)',
     // A read is synchronous: the library connects synchronously anyway (see resilientKeychain), and a
-    // cache hit then does not start libuv's thread pool for its one lookup.
+    // cache hit then does not start libuv's thread pool for its one lookup (nor a timer it could not use).
+    blockingReads: true,
     get: async (key) => new Entry(KEYCHAIN_SERVICE, key).getPassword() ?? undefined,
     set: async (key, value) => {
       await entry(key).setPassword(value);

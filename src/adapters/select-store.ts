@@ -40,6 +40,8 @@ export interface StoreSetup {
   timeoutMs?: number;
   /** The key kept (default: the cache's data key), for the notice: its item's name and what it protects. */
   key?: { name: string; role: string };
+  /** Milliseconds, for timing the keychain's answers (default: Date.now). */
+  clock?: () => number;
 }
 
 // One store per process and setting: a keychain found hung by the fast path is not waited for again.
@@ -70,7 +72,7 @@ function chooseStore(setup: StoreSetup): Keychain {
   if (setup.platform === 'linux' && !setup.environ.DBUS_SESSION_BUS_ADDRESS) {
     return fallbackNow(files, setup, 'no D-Bus session bus ($DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service');
   }
-  return resilientKeychain(async () => (keytar ? keytarKeychain(keytar) : napiKeychain()), files, setup);
+  return resilientKeychain(() => (keytar ? keytarKeychain(keytar) : napiKeychain()), files, setup);
 }
 
 function fallbackNow(files: Keychain, setup: StoreSetup, why: string): Keychain {
@@ -93,10 +95,15 @@ function fallbackNow(files: Keychain, setup: StoreSetup, why: string): Keychain 
   };
 }
 
-/** Tries the keychain for each operation until it fails once; from then on uses the file store. */
-export function resilientKeychain(open: () => Promise<Keychain>, files: Keychain, setup: StoreSetup): Keychain {
+/**
+ * Tries the keychain for each operation until it fails once; from then on uses the file store. `open`
+ * loads the keychain's library (synchronous; it throws when the library cannot load): only its calls
+ * can hang, and they are limited in time.
+ */
+export function resilientKeychain(open: () => Keychain, files: Keychain, setup: StoreSetup): Keychain {
   const timeoutMs = setup.timeoutMs ?? KEYCHAIN_TIMEOUT_MS;
-  let primary: Promise<Keychain> | undefined;
+  const clock = setup.clock ?? Date.now;
+  let primary: Keychain | undefined;
   let primaryLabel = 'keychain';
   let broken: string | undefined;
   const store: Keychain = {
@@ -109,24 +116,26 @@ export function resilientKeychain(open: () => Promise<Keychain>, files: Keychain
     get label() {
       return broken ? files.label : primaryLabel;
     },
-    get: (k) => attempt((s) => s.get(k), () => files.get(k)),
+    get: (k) => attempt((s) => s.get(k), () => files.get(k), 'read'),
     set: (k, v) => attempt((s) => s.set(k, v), () => files.set(k, v)),
     delete: async (k) => {
       await files.delete(k);
       await attempt((s) => s.delete(k), async () => undefined);
     },
   };
-  async function attempt<T>(op: (s: Keychain) => Promise<T>, fallback: () => Promise<T>): Promise<T> {
+  async function attempt<T>(op: (s: Keychain) => Promise<T>, fallback: () => Promise<T>, kind?: 'read'): Promise<T> {
     if (!broken) {
       try {
-        primary ??= open();
-        const s = await withTimeout(primary, timeoutMs, 'the OS keychain');
+        const s = (primary ??= open());
         primaryLabel = s.label;
-        const started = Date.now();
-        const result = await withTimeout(op(s), timeoutMs, 'the OS keychain');
+        const started = clock();
+        // A read that blocks has answered (or failed) by the time op() returns: a timer would only cost
+        // a cache hit its set-up; the elapsed time below still catches a daemon that was slow.
+        const result = await (kind === 'read' && s.blockingReads ? op(s) : withTimeout(op(s), timeoutMs, 'the OS keychain'));
         // @napi-rs/keyring connects synchronously and gives up after about 2 s on a hung daemon, with
         // the event loop blocked meanwhile: an answer that slow means the keychain is not usable.
-        if (Date.now() - started >= timeoutMs * 0.75) throw new Error(`took ${((Date.now() - started) / 1000).toFixed(1)} s to answer`);
+        const took = clock() - started;
+        if (took >= timeoutMs * 0.75) throw new Error(`took ${(took / 1000).toFixed(1)} s to answer`);
         return result;
       } catch (e) {
         broken = `the OS keychain failed (${(e as Error).message.split('\n')[0]})`;

@@ -53,9 +53,15 @@ export function parseExecInfo(raw: string | undefined): ExecInfo {
   };
 }
 
-/** RFC 3339 in UTC with whole seconds, as client-go parses it. */
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * RFC 3339 in UTC with whole seconds, as client-go parses it: toISOString() without its milliseconds,
+ * for the years a token can expire in. Written out from the UTC fields because a process's first
+ * toISOString() costs about 0.15 ms, a tenth of what a cache hit spends above Node's own start-up.
+ */
 export function rfc3339(d: Date): string {
-  return new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}T${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}Z`;
 }
 
 /** The ExecCredential JSON (one line) for a token. */

@@ -31,6 +31,11 @@ export interface Keychain {
   readonly label: string;
   /** Why the OS keychain is not used, when a store that would use it fell back to files. */
   readonly unavailable?: string | undefined;
+  /**
+   * True when get() does its work on the calling thread before it returns: no timer could interrupt it,
+   * so callers measure how long it took instead of racing it against one.
+   */
+  readonly blockingReads?: boolean;
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;

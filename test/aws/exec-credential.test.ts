@@ -36,6 +36,15 @@ it('ExecCredential JSON', () => {
   expect(rfc3339(new Date('2024-01-01T00:00:00Z'))).toBe('2024-01-01T00:00:00Z');
 });
 
+describe('rfc3339', () => {
+  // toISOString() without its milliseconds is the reference: whole seconds, truncated, in UTC.
+  it.each(['2024-01-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z', '2026-12-31T23:59:59.500Z', '2030-07-04T09:05:03.001Z', '2001-09-09T01:46:40.000Z'])('%s', (iso) => {
+    const d = new Date(iso);
+    expect(rfc3339(d)).toBe(`${iso.slice(0, 19)}Z`);
+    expect(rfc3339(d)).toBe(d.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  });
+});
+
 describe('parseGoDuration', () => {
   it.each([
     ['1h', 3600],

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CACHE_FORMAT, CredentialCache, cacheKey } from '../../src/cache/credential-cache.js';
 import { cacheFiles, fileDigest } from '../../src/adapters/cache-files.js';
 import { acquireLock, DEFAULT_LOCK_OPTIONS } from '../../src/adapters/file-lock.js';
@@ -285,7 +285,8 @@ describe('store selection', () => {
   it('falls back to the file store when the keychain does not answer, telling once per machine', async () => {
     const d = dir();
     const notices: string[] = [];
-    const never: () => Promise<Keychain> = () => new Promise(() => {});
+    const hung = () => new Promise<never>(() => {});
+    const never = (): Keychain => ({ kind: 'keychain', label: 'a hung keychain', get: hung, set: hung, delete: hung });
     const setup = { mode: 'keychain' as const, dir: d, environ: {}, platform: 'linux' as const, notice: (m: string) => notices.push(m), timeoutMs: 50 };
     const store = resilientKeychain(never, fileKeychain(d), setup);
     const started = Date.now();
@@ -299,5 +300,31 @@ describe('store selection', () => {
     ]);
     await resilientKeychain(never, fileKeychain(d), setup).get('x');
     expect(notices).toHaveLength(1);
+  });
+
+  it('reads a blocking keychain without a timer, and gives it up when the read was slow', async () => {
+    const d = dir();
+    const notices: string[] = [];
+    const times = [0, 1500];
+    const blocking = (): Keychain => ({ kind: 'keychain', label: 'a blocking keychain', blockingReads: true, get: async () => 'from the keychain', set: async () => undefined, delete: async () => undefined });
+    const setup = { mode: 'keychain' as const, dir: d, environ: {}, platform: 'linux' as const, notice: (m: string) => notices.push(m), clock: () => times.shift() ?? 0 };
+    await fileKeychain(d).set('k', 'from the file');
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const store = resilientKeychain(blocking, fileKeychain(d), setup);
+      // 1.5 s of a 2 s limit: the answer is dropped, and the file store answers from then on.
+      expect(await store.get('k')).toBe('from the file');
+      expect(timers).not.toHaveBeenCalled();
+      expect(store.kind).toBe('file');
+      expect(notices[0]).toMatch(/^note: the OS keychain failed \(took 1\.5 s to answer\)/);
+      // A quick read is the keychain's answer, still without a timer; a write is raced against one.
+      const quick = resilientKeychain(blocking, fileKeychain(d), { ...setup, clock: () => 0 });
+      expect(await quick.get('k')).toBe('from the keychain');
+      expect(timers).not.toHaveBeenCalled();
+      await quick.set('k', 'v');
+      expect(timers).toHaveBeenCalledTimes(1);
+    } finally {
+      timers.mockRestore();
+    }
   });
 });
