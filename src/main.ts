@@ -8,15 +8,24 @@ import type { Deps } from './deps.js';
 import { chooseCredentialCache } from './adapters/cache-setup.js';
 import type { Environ } from './environ.js';
 
+/**
+ * Imports a module for main: the full command's (specifiers relative to this module, as in dist/) or
+ * Node's own. main.cjs compiled from V8's code cache cannot use import() itself (boot.ts).
+ */
+export type ModuleImporter = (specifier: string) => Promise<unknown>;
+
+const importModule: ModuleImporter = (specifier) => import(specifier);
+
 /** Runs esc-kube with the given arguments; returns the exit status. */
-export async function main(argv: readonly string[], deps?: Deps): Promise<number> {
-  if (deps) return runWith(argv, deps);
+export async function main(argv: readonly string[], deps?: Deps, importer: ModuleImporter = importModule): Promise<number> {
+  const load = <T>(specifier: string) => importer(specifier) as Promise<T>;
+  if (deps) return runWith(argv, deps, (await load<typeof import('./cli.js')>('./cli.js')).runCli);
   let tokenTierMissed = false;
   if (argv.includes('token')) {
     const { cachedToken } = await import('./fast-token.js');
     // The warm path only reads the variables (and $HOME is what os.homedir() would answer first).
     const environ: Environ = process.env;
-    const home = environ.HOME || (await import('node:os')).homedir();
+    const home = environ.HOME || (await load<typeof import('node:os')>('node:os')).homedir();
     const outcome = await cachedToken(argv, {
       environ,
       cwd: process.cwd(),
@@ -35,7 +44,7 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
   // kubectl shows everything a plugin writes to stderr; the AWS SDK's Node-version notice is noise there.
   // The SDK reads it from the process; no command passes it on.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [{ runCli }, { processDeps }] = await Promise.all([import('./cli.js'), import('./root.js')]);
+  const [{ runCli }, { processDeps }] = await Promise.all([load<typeof import('./cli.js')>('./cli.js'), load<typeof import('./root.js')>('./root.js')]);
   // Only after a real miss on the warm path may the command skip its own read of the token tier (a
   // request the warm path declined, such as one with a flag it does not know, must still be looked up).
   try {
@@ -43,14 +52,13 @@ export async function main(argv: readonly string[], deps?: Deps): Promise<number
   } catch (e) {
     if ((e as { code?: string }).code !== 'needs-deep-stack') throw e;
     // An environment nests deeper than this thread's stack can follow: the same command on a large stack.
-    const { runOnDeepStack } = await import('./adapters/deep-stack.js');
+    const { runOnDeepStack } = await load<typeof import('./adapters/deep-stack.js')>('./adapters/deep-stack.js');
     return runOnDeepStack(argv, callerEnviron);
   }
 }
 
 /** Runs the CLI with injected dependencies (tests); a deep environment runs again here, flagged as on a deep stack. */
-async function runWith(argv: readonly string[], deps: Deps): Promise<number> {
-  const { runCli } = await import('./cli.js');
+async function runWith(argv: readonly string[], deps: Deps, runCli: typeof import('./cli.js').runCli): Promise<number> {
   try {
     return await runCli(argv, deps);
   } catch (e) {

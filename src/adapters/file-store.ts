@@ -5,6 +5,8 @@
 // fs.promises, not node:fs/promises: a cache hit (which only reads, synchronously) does not load it.
 import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fsp, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+// node:crypto for the temporary files' names: a cache hit loads it anyway, to open its sealed entry.
+import { randomBytes } from 'node:crypto';
 import { UntrustedCache, type Keychain } from '../cache/ports.js';
 import { describeSystemError } from '../errors.js';
 import type { Environ } from '../environ.js';
@@ -57,8 +59,6 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * or the new and a link planted at the target is replaced, not written through.
  */
 export async function writePrivateFile(path: string, content: string): Promise<void> {
-  // node:crypto is loaded here, on a write, and not by the reads of a cache hit.
-  const { randomBytes } = await import('node:crypto');
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const fh = await fsp.open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
