@@ -71,6 +71,11 @@ export function runCommand(
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
+    // A command that exits without reading its input (a cache hit, now that one is this quick) closes
+    // the pipe before the input is written: EPIPE. What the command did is in its exit and output.
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') reject(e);
+    });
     child.stdin.end(opts.input ?? '');
   });
 }
