@@ -2,32 +2,11 @@
 // synced, renamed over it) and keeping the file's mode; new files are 0600, since they may hold
 // plaintext secrets.
 
-import { randomBytes } from 'node:crypto';
-import { constants, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
 
 import type { EnvironmentFiles } from '../store/local-store.js';
-
-async function writeAtomically(path: string, text: string, mode: number, exclusive: boolean): Promise<void> {
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fh = await fsp.open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
-  try {
-    await fh.writeFile(text);
-    // The umask may have narrowed the mode given to open.
-    await fh.chmod(mode);
-    await fh.sync();
-    await fh.close();
-    if (exclusive) {
-      // link() fails when the target exists: a file made meanwhile is never replaced.
-      await fsp.link(temporary, path);
-      await fsp.rm(temporary, { force: true });
-    } else await fsp.rename(temporary, path);
-  } catch (e) {
-    await fh.close().catch(() => undefined);
-    await fsp.rm(temporary, { force: true });
-    throw e;
-  }
-}
+import { writeAtomically } from './file-store.js';
 
 /** Environment files on the local disk. */
 export const localEnvironmentFiles: EnvironmentFiles = {

@@ -54,29 +54,33 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /**
- * Writes a cache file: a new file created exclusively (never through a link, never someone else's)
- * beside the target, mode 0600, synced, then renamed over the target, so readers see the old content
- * or the new and a link planted at the target is replaced, not written through.
+ * Writes a file atomically: a new file created exclusively (never through a link, never someone
+ * else's) beside the target, with `mode`, synced, then renamed over the target, so readers see the old
+ * content or the new and a link planted at the target is replaced, not written through. `exclusive`:
+ * linked into place instead, which fails when the target exists (a file made meanwhile is never replaced).
  */
-export async function writePrivateFile(path: string, content: string): Promise<void> {
+export async function writeAtomically(path: string, content: string, mode: number, exclusive = false): Promise<void> {
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fh = await fsp.open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  const fh = await fsp.open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
   try {
     await fh.writeFile(content);
+    // The umask may have narrowed the mode given to open.
+    await fh.chmod(mode);
     await fh.sync();
-  } catch (e) {
     await fh.close();
-    await fsp.rm(temporary, { force: true });
-    throw e;
-  }
-  await fh.close();
-  try {
-    await fsp.rename(temporary, path);
+    if (exclusive) {
+      await fsp.link(temporary, path);
+      await fsp.rm(temporary, { force: true });
+    } else await fsp.rename(temporary, path);
   } catch (e) {
+    await fh.close().catch(() => undefined);
     await fsp.rm(temporary, { force: true });
     throw e;
   }
 }
+
+/** Writes a cache file (mode 0600) atomically. */
+export const writePrivateFile = (path: string, content: string): Promise<void> => writeAtomically(path, content, 0o600);
 
 /**
  * Reads a cache file, or undefined when it does not exist or cannot be trusted (a link, someone
