@@ -3,6 +3,7 @@
 // and a failure sorted into a modeled service error (with its code) or a networking error.
 
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { defined } from '../defined.js';
 
 /** How long a connection may take to open, and a request to answer. */
 export const CONNECTION_TIMEOUT_MS = 3000;
@@ -15,6 +16,12 @@ export type AwsFailure = { kind: 'service'; code: string; message: string } | { 
 export async function httpHandler(): Promise<NodeHttpHandler> {
   const { NodeHttpHandler } = await import('@smithy/node-http-handler');
   return new NodeHttpHandler({ connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS });
+}
+
+/** An SDK client's settings: the region, the retries, esc-kube's HTTP handler, and an endpoint and credentials when given. */
+export async function clientConfig<C>(c: { region: string; maxAttempts: number; endpoint?: string | undefined; credentials?: C | undefined }) {
+  const { region, maxAttempts, endpoint, credentials } = c;
+  return { region, maxAttempts, requestHandler: await httpHandler(), ...defined({ endpoint, credentials }) };
 }
 
 /**

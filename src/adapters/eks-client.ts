@@ -4,7 +4,7 @@
 import type { AwsCredentials } from '../aws/eks-token.js';
 import { EksError, type EksClient } from '../aws/eks.js';
 import type { Environ } from '../environ.js';
-import { awsCall, httpHandler } from './aws-sdk-call.js';
+import { awsCall, clientConfig } from './aws-sdk-call.js';
 import { defined } from '../defined.js';
 
 /** How many times the SDK tries a call. */
@@ -17,7 +17,7 @@ export function sdkEksClient(environ: Environ): EksClient {
   const call = async <T>(region: string, credentials: AwsCredentials, send: (client: import('@aws-sdk/client-eks').EKSClient, sdk: typeof import('@aws-sdk/client-eks')) => Promise<T>) => {
     const sdk = await import('@aws-sdk/client-eks');
     return awsCall(
-      async () => new sdk.EKSClient({ region, credentials, maxAttempts: EKS_MAX_ATTEMPTS, requestHandler: await httpHandler(), ...defined({ endpoint }) }),
+      async () => new sdk.EKSClient(await clientConfig({ region, credentials, endpoint, maxAttempts: EKS_MAX_ATTEMPTS })),
       (client) => send(client, sdk),
       (e) => e instanceof EksError,
       (f, cause) => {

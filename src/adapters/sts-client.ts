@@ -5,7 +5,7 @@
 
 import { stsEndpointUrl, type StsEndpointSettings } from '../aws/endpoints.js';
 import { StsError, type AssumeRoleRequest, type StsClient, type StsSession } from '../providers/aws-login.js';
-import { awsCall, httpHandler } from './aws-sdk-call.js';
+import { awsCall, clientConfig } from './aws-sdk-call.js';
 import type { AwsCredentials } from '../aws/eks-token.js';
 import type { RoleChainer } from '../aws/role-chain.js';
 import type { IdentityClient } from '../aws/identity.js';
@@ -22,7 +22,7 @@ export function sdkStsClient(region: string, settings: StsEndpointSettings): Sts
     awsCall(
       async () => {
         const { STSClient } = await import('@aws-sdk/client-sts');
-        return new STSClient({ region, endpoint, maxAttempts: STS_MAX_ATTEMPTS, requestHandler: await httpHandler(), ...defined({ credentials }) });
+        return new STSClient(await clientConfig({ region, endpoint, credentials, maxAttempts: STS_MAX_ATTEMPTS }));
       },
       send,
       (e) => e instanceof StsError,
