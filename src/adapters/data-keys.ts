@@ -3,18 +3,15 @@
 // keychain item of 44 characters, whatever the size of the entries it seals.
 
 import type { DataKeys, Keychain } from '../cache/ports.js';
-import { DATA_KEY_BYTES } from '../cache/sealed-entry.js';
-import { BASE64_KEY } from '../base64-key.js';
+import { KEY_BYTES } from '../aead.js';
+import { keyFromText } from '../base64-key.js';
 import { DATA_KEY_NAME } from './select-store.js';
 
 /** The data key kept in `store`; `random` makes a new one. */
 export function dataKeys(store: Keychain, random: (n: number) => Buffer): DataKeys {
   let known: Promise<Buffer | undefined> | undefined;
-  const read = async () => {
-    const text = (await store.get(DATA_KEY_NAME))?.trim();
-    // Anything else in the item (damaged, or written by something else) is no key: a new one replaces it.
-    return text && BASE64_KEY.test(text) ? Buffer.from(text, 'base64') : undefined;
-  };
+  // Anything else in the item (damaged, or written by something else) is no key: a new one replaces it.
+  const read = async () => keyFromText(await store.get(DATA_KEY_NAME));
   const keys: DataKeys = {
     get kind() {
       return store.kind;
@@ -28,7 +25,7 @@ export function dataKeys(store: Keychain, random: (n: number) => Buffer): DataKe
     get: () => (known ??= read().catch(() => undefined)),
     reread: () => (known = read().catch(() => undefined)),
     async create() {
-      const made = random(DATA_KEY_BYTES);
+      const made = random(KEY_BYTES);
       await store.set(DATA_KEY_NAME, made.toString('base64'));
       known = Promise.resolve(made);
       return made;

@@ -7,8 +7,9 @@ import { defined } from '../defined.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EscKubeError } from '../errors.js';
-import type { EnvironmentsKey } from '../esc/local-secret.js';
-import { BASE64_KEY } from '../base64-key.js';
+import { decodeEnvironmentsKey, type EnvironmentsKey } from '../esc/local-secret.js';
+import { keyFromText } from '../base64-key.js';
+import { KEY_BYTES } from '../aead.js';
 import { selectStore } from './select-store.js';
 import { configDir } from '../env-dir.js';
 import type { Environ } from '../environ.js';
@@ -25,11 +26,6 @@ export interface EnvKeySetup {
   notice?: (message: string) => void;
 }
 
-const decode = (text: string, from: string): Buffer => {
-  const t = text.trim();
-  if (!BASE64_KEY.test(t)) throw new EscKubeError('usage', `${from} is not an environments key: expected 44 characters of base64, as esc-kube env key export prints`);
-  return Buffer.from(t, 'base64');
-};
 
 /** The environments key of this process. */
 export function environmentsKey(setup: EnvKeySetup): EnvironmentsKey {
@@ -39,7 +35,7 @@ export function environmentsKey(setup: EnvKeySetup): EnvironmentsKey {
     selectStore({ mode: 'keychain', dir, environ, platform: setup.platform, key: { name: ENV_KEY_NAME, role: 'the key that encrypts secrets in your environments' }, ...defined({ notice: setup.notice }) });
   let known: Promise<Buffer | undefined> | undefined;
   const read = async (): Promise<Buffer | undefined> => {
-    if (environ.ESC_KUBE_ENV_KEY) return decode(environ.ESC_KUBE_ENV_KEY, '$ESC_KUBE_ENV_KEY');
+    if (environ.ESC_KUBE_ENV_KEY) return decodeEnvironmentsKey(environ.ESC_KUBE_ENV_KEY, '$ESC_KUBE_ENV_KEY');
     if (environ.ESC_KUBE_ENV_KEY_FILE) {
       let text: string;
       try {
@@ -47,10 +43,9 @@ export function environmentsKey(setup: EnvKeySetup): EnvironmentsKey {
       } catch (e) {
         throw new EscKubeError('usage', `could not read $ESC_KUBE_ENV_KEY_FILE (${environ.ESC_KUBE_ENV_KEY_FILE}): ${(e as Error).message}`, { cause: e });
       }
-      return decode(text, `$ESC_KUBE_ENV_KEY_FILE (${environ.ESC_KUBE_ENV_KEY_FILE})`);
+      return decodeEnvironmentsKey(text, `$ESC_KUBE_ENV_KEY_FILE (${environ.ESC_KUBE_ENV_KEY_FILE})`);
     }
-    const text = await store().get(ENV_KEY_NAME);
-    return text && BASE64_KEY.test(text.trim()) ? Buffer.from(text.trim(), 'base64') : undefined;
+    return keyFromText(await store().get(ENV_KEY_NAME));
   };
   const keep = async (key: Buffer) => {
     const s = store();
@@ -66,7 +61,7 @@ export function environmentsKey(setup: EnvKeySetup): EnvironmentsKey {
     async getOrCreate() {
       const existing = await (known ??= read());
       if (existing) return existing;
-      const made = setup.random(32);
+      const made = setup.random(KEY_BYTES);
       await keep(made);
       return made;
     },

@@ -8,7 +8,8 @@
 
 import { sha256Hex } from './sha256.js';
 import type { CacheFiles, DataKeys, Held } from './ports.js';
-import { NONCE_BYTES, openEntry, readHeader, sealEntry, type EntryHeader } from './sealed-entry.js';
+import { openEntry, readHeader, sealEntry, type EntryHeader } from './sealed-entry.js';
+import { NONCE_BYTES } from '../aead.js';
 import type { OidcIdentity } from '../aws/jwt.js';
 import type { Environ } from '../environ.js';
 

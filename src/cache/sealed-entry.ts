@@ -9,18 +9,14 @@
 // edited to extend an expiry, fails to open. Whatever does not open (another key, a flipped byte, a
 // truncated file, an older format) is a miss, never an error.
 
-// node:crypto, although loading it costs a cache hit about 2.5 ms: @noble/ciphers' AES builds its
-// tables when loaded, which costs 5.5 ms (measured with --cpu-prof).
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+// Sealed with node:crypto (aead.ts), although loading it costs a cache hit about 2.5 ms: @noble/ciphers'
+// AES builds its tables on first use, which costs as much or more (measured with --cpu-prof).
+import { open, seal } from '../aead.js';
 
 /** The first word of every entry file. */
 const MAGIC = 'esc-kube-cache';
 /** The format version, in the header and as the sealed part's first byte. */
 export const SEALED_VERSION = 2;
-/** AES-256-GCM: a 32-byte key, a 12-byte nonce, a 16-byte tag. */
-export const DATA_KEY_BYTES = 32;
-export const NONCE_BYTES = 12;
-const TAG_BYTES = 16;
 
 /** What an entry file says about itself in plaintext. */
 export interface EntryHeader {
@@ -37,12 +33,8 @@ const KINDS = new Set(['token', 'session', 'login']);
 
 /** Seals `plaintext` (an entry's JSON) into the text of its file. */
 export function sealEntry(dataKey: Buffer, header: EntryHeader, plaintext: string, nonce: Buffer): string {
-  if (dataKey.length !== DATA_KEY_BYTES || nonce.length !== NONCE_BYTES) throw new Error('internal error: a data key of 32 bytes and a nonce of 12 are needed');
   const line = `${MAGIC} ${SEALED_VERSION} ${JSON.stringify(header)}`;
-  const cipher = createCipheriv('aes-256-gcm', dataKey, nonce);
-  cipher.setAAD(Buffer.from(line, 'utf8'));
-  const sealed = Buffer.concat([Buffer.from([SEALED_VERSION]), nonce, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return `${line}\n${sealed.toString('base64')}\n`;
+  return `${line}\n${seal(dataKey, SEALED_VERSION, nonce, Buffer.from(line, 'utf8'), plaintext).toString('base64')}\n`;
 }
 
 /** The header of an entry file, or undefined when the file is not one of this format. */
@@ -71,15 +63,6 @@ function split(text: string): { line: string; header: EntryHeader; body: string 
 export function openEntry(dataKey: Buffer, key: string, text: string): { header: EntryHeader; plaintext: string } | undefined {
   const parts = split(text);
   if (!parts || parts.header.key !== key || !/^[A-Za-z0-9+/]+={0,2}$/.test(parts.body)) return undefined;
-  const sealed = Buffer.from(parts.body, 'base64');
-  if (sealed.length < 1 + NONCE_BYTES + TAG_BYTES || sealed[0] !== SEALED_VERSION) return undefined;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', dataKey, sealed.subarray(1, 1 + NONCE_BYTES));
-    decipher.setAAD(Buffer.from(parts.line, 'utf8'));
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    const plaintext = Buffer.concat([decipher.update(sealed.subarray(1 + NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()]).toString('utf8');
-    return { header: parts.header, plaintext };
-  } catch {
-    return undefined;
-  }
+  const plaintext = open(dataKey, SEALED_VERSION, Buffer.from(parts.line, 'utf8'), Buffer.from(parts.body, 'base64'));
+  return plaintext === undefined ? undefined : { header: parts.header, plaintext };
 }

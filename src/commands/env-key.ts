@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { EscKubeError } from '../errors.js';
-import { BASE64_KEY } from '../base64-key.js';
+import { decodeEnvironmentsKey } from '../esc/local-secret.js';
 import type { CommandContext } from './context.js';
 
 /** Registers `env key export` and `env key import`. */
@@ -26,9 +26,7 @@ export function registerEnvKey(env: Command, ctx: CommandContext): void {
     .option('--force', 'replace a different key that this machine already has (secrets it encrypted can no longer be opened)')
     .addHelpText('after', `\nExamples:\n  $ esc-kube env key import < key.txt\n`)
     .action(async (opts: { force?: boolean }) => {
-      const text = (await deps.readStdin()).trim();
-      if (!BASE64_KEY.test(text)) throw new EscKubeError('usage', 'stdin is not an environments key: expected 44 characters of base64, as esc-kube env key export prints');
-      const given = Buffer.from(text, 'base64');
+      const given = decodeEnvironmentsKey(await deps.readStdin(), 'stdin');
       const current = await deps.envKey.get().catch(() => undefined);
       if (current && !current.equals(given) && !opts.force) {
         throw new EscKubeError('usage', 'this machine already has a different environments key; secrets it encrypted could not be opened after an import: add --force to replace it anyway');

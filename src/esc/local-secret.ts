@@ -7,13 +7,13 @@
 // with the associated data "esc-kube environment secret v1". A payload this key cannot open is one
 // error: the ciphertext was made with another machine's key (or damaged).
 
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { open, seal } from '../aead.js';
 import { encodeEnvelope } from './crypt.js';
+import { keyFromText } from '../base64-key.js';
+import { EscKubeError } from '../errors.js';
 
 /** The payload version esc-kube writes. */
 const VERSION = 1;
-const NONCE_BYTES = 12;
-const TAG_BYTES = 16;
 const AAD = Buffer.from('esc-kube environment secret v1');
 
 /** The one message for a ciphertext that this machine's key does not open. */
@@ -24,22 +24,14 @@ export class CiphertextError extends Error {}
 
 /** Encrypts a secret for an environment file: the text after `ciphertext:`. */
 export function encryptSecret(key: Buffer, plaintext: string, nonce: Buffer): string {
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
-  cipher.setAAD(AAD);
-  return encodeEnvelope(Buffer.concat([Buffer.from([VERSION]), nonce, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]));
+  return encodeEnvelope(seal(key, VERSION, nonce, AAD, plaintext));
 }
 
 /** Decrypts the payload of an envelope (decodeEnvelope's result); throws CiphertextError when this key cannot. */
 export function decryptSecret(key: Buffer | undefined, payload: Uint8Array): string {
-  if (!key || payload.length < 1 + NONCE_BYTES + TAG_BYTES || payload[0] !== VERSION) throw new CiphertextError(NOT_OUR_KEY);
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, payload.subarray(1, 1 + NONCE_BYTES));
-    decipher.setAAD(AAD);
-    decipher.setAuthTag(payload.subarray(payload.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(payload.subarray(1 + NONCE_BYTES, payload.length - TAG_BYTES)), decipher.final()]).toString('utf8');
-  } catch {
-    throw new CiphertextError(NOT_OUR_KEY);
-  }
+  const plaintext = key && open(key, VERSION, AAD, payload);
+  if (plaintext === undefined) throw new CiphertextError(NOT_OUR_KEY);
+  return plaintext;
 }
 
 /** The user's environments key: read only when a ciphertext is met, made only when a secret is written. */
@@ -52,4 +44,11 @@ export interface EnvironmentsKey {
   getOrCreate(): Promise<Buffer>;
   /** Keeps a key given by the user (env key import); returns where it went. */
   keep(key: Buffer): Promise<string>;
+}
+
+/** The environments key written in `text` (as env key export prints it), or the one-line error naming where the text came from. */
+export function decodeEnvironmentsKey(text: string, from: string): Buffer {
+  const key = keyFromText(text);
+  if (!key) throw new EscKubeError('usage', `${from} is not an environments key: expected 44 characters of base64, as esc-kube env key export prints`);
+  return key;
 }
