@@ -8,11 +8,13 @@ import type { Command } from 'commander';
 import { decodeEnvelope } from '../esc/crypt.js';
 import { renderDiagnostics } from '../esc/diagnostics.js';
 import { decryptSecret, encryptSecret } from '../esc/local-secret.js';
+import { NONCE_BYTES } from '../aead.js';
 import { EscKubeError } from '../errors.js';
 import { LocalEnvironmentStore } from '../store/local-store.js';
 import { editableText, resealedText } from '../use-cases/edit-environment.js';
 import { openEnvironment, type EnvironmentStore } from '../use-cases/open-environment.js';
 import type { CommandContext } from './context.js';
+import { environmentFile } from './shared.js';
 import type { Environ } from '../environ.js';
 
 /** The editor to run: $VISUAL, else $EDITOR, else vi (as git and kubectl edit choose). */
@@ -30,8 +32,7 @@ export function registerEnvEdit(env: Command, ctx: CommandContext): void {
     .addHelpText('after', `\nExamples:\n  $ esc-kube env edit local-static\n  $ EDITOR="code --wait" esc-kube env edit team\n`)
     .action(async (name: string) => {
       const store = new LocalEnvironmentStore(ctx.envDir(), deps.fs);
-      const source = await store.load(name);
-      if (!source?.file) throw new EscKubeError('env-not-found', `environment ${JSON.stringify(name)} not found in ${store.dir}; create it with esc-kube env init ${name}`);
+      const source = await environmentFile(store, name);
       const file = source.file;
       const decrypt = async (ciphertext: string) => {
         try {
@@ -64,7 +65,7 @@ export function registerEnvEdit(env: Command, ctx: CommandContext): void {
             ctx.setExitCode(1);
             return;
           }
-          const sealed = await resealedText(edited, file, editable, async (plaintext) => encryptSecret(await deps.envKey.getOrCreate(), plaintext, deps.random(12)));
+          const sealed = await resealedText(edited, file, editable, async (plaintext) => encryptSecret(await deps.envKey.getOrCreate(), plaintext, deps.random(NONCE_BYTES)));
           await deps.environmentFiles.replace(file, sealed);
           deps.stderr.write(`esc-kube: saved ${file}\n`);
           return;

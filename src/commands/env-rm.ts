@@ -7,6 +7,7 @@ import { EscKubeError } from '../errors.js';
 import { LocalEnvironmentStore } from '../store/local-store.js';
 import { removeValueText } from '../use-cases/edit-environment.js';
 import type { CommandContext } from './context.js';
+import { environmentFile } from './shared.js';
 
 /** Registers `env rm`. */
 export function registerEnvRm(env: Command, ctx: CommandContext): void {
@@ -19,8 +20,7 @@ export function registerEnvRm(env: Command, ctx: CommandContext): void {
     .option('--yes', 'remove the whole environment when no PATH is given')
     .addHelpText('after', `\nExamples:\n  $ esc-kube env rm local-static aws.region\n  $ esc-kube env rm old-env --yes\n`)
     .action(async (name: string, path: string | undefined, opts: { yes?: boolean }) => {
-      const source = await new LocalEnvironmentStore(ctx.envDir(), deps.fs).load(name);
-      if (!source?.file) throw new EscKubeError('env-not-found', `environment ${JSON.stringify(name)} not found in ${ctx.envDir()}`);
+      const source = await environmentFile(new LocalEnvironmentStore(ctx.envDir(), deps.fs), name);
       if (path === undefined) {
         if (!opts.yes) throw new EscKubeError('usage', `env rm ${name} without a PATH removes the whole environment (${source.file}); add --yes to do that`);
         await deps.environmentFiles.remove(source.file);

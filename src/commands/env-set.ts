@@ -7,10 +7,12 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { parsePath } from '../esc/path.js';
 import { encryptSecret } from '../esc/local-secret.js';
+import { NONCE_BYTES } from '../aead.js';
 import { EscKubeError } from '../errors.js';
 import { LocalEnvironmentStore } from '../store/local-store.js';
 import { setValueText } from '../use-cases/edit-environment.js';
 import type { CommandContext } from './context.js';
+import { environmentFile } from './shared.js';
 
 /** What env set was asked. */
 export interface EnvSetInput {
@@ -53,11 +55,10 @@ export function registerEnvSet(env: Command, ctx: CommandContext): void {
       const input = envSetInput(name, path, value, opts);
       const parsed = parsePath(input.path);
       if ('error' in parsed) throw new EscKubeError('usage', parsed.error);
-      const source = await new LocalEnvironmentStore(ctx.envDir(), deps.fs).load(input.name);
-      if (!source?.file) throw new EscKubeError('env-not-found', `environment ${JSON.stringify(input.name)} not found in ${ctx.envDir()}; create it with esc-kube env init ${input.name}`);
+      const source = await environmentFile(new LocalEnvironmentStore(ctx.envDir(), deps.fs), input.name);
       let text = input.value;
       if (text === undefined) text = (await deps.readStdin()).replace(/\r?\n$/, '');
-      const written = input.secret ? { 'fn::secret': { ciphertext: encryptSecret(await deps.envKey.getOrCreate(), text, deps.random(12)) } } : valueToWrite(text, input);
+      const written = input.secret ? { 'fn::secret': { ciphertext: encryptSecret(await deps.envKey.getOrCreate(), text, deps.random(NONCE_BYTES)) } } : valueToWrite(text, input);
       await deps.environmentFiles.replace(source.file, setValueText(source.text, source.file, parsed.accessors, written));
       deps.stderr.write(`esc-kube: set ${input.path}${input.secret ? ' (encrypted)' : ''} in ${source.file}\n`);
     });

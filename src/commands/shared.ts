@@ -5,7 +5,9 @@ import type { Writer } from '../deps.js';
 import { renderDiagnostics } from '../esc/diagnostics.js';
 import { EscKubeError } from '../errors.js';
 import { parsePath, typedUnknownAt, valueAt } from '../esc/path.js';
-import type { OpenedEnvironment } from '../use-cases/open-environment.js';
+import { environmentNotFound, type OpenedEnvironment } from '../use-cases/open-environment.js';
+import type { LocalEnvironmentStore } from '../store/local-store.js';
+import type { EnvironmentSource } from '../esc/eval.js';
 
 /** Fails the command with a usage error (exit status 2). */
 export function fail(message: string): never {
@@ -34,4 +36,11 @@ export function printWarnings(env: OpenedEnvironment, stderr: Writer, compact: b
   if (warnings.length > 0 && env.diagnostics.every((d) => d.severity === 'warning')) {
     stderr.write(renderDiagnostics(warnings, env.lookup, compact) + '\n');
   }
+}
+
+/** The file of an environment in the local store, to change it; a missing one fails as opening it would, with how to create it. */
+export async function environmentFile(store: LocalEnvironmentStore, name: string): Promise<EnvironmentSource & { file: string }> {
+  const source = await store.load(name);
+  if (source?.file === undefined) throw await environmentNotFound(name, store, true);
+  return { ...source, file: source.file };
 }

@@ -38,7 +38,7 @@ export interface OpenEnvironmentDeps {
 /** Loads and evaluates an environment; diagnostics are returned, not thrown (see {@link requireNoErrors}). */
 export async function openEnvironment(name: string, deps: OpenEnvironmentDeps): Promise<OpenedEnvironment> {
   const source = await deps.store.load(name);
-  if (!source) throw await notFound(name, deps.store);
+  if (!source) throw await environmentNotFound(name, deps.store);
   const handOn = () => new EscKubeError('needs-deep-stack', `environment ${JSON.stringify(name)} nests deeper than the main thread's stack can follow`);
   let result;
   try {
@@ -94,8 +94,12 @@ export function requireValues(env: OpenedEnvironment): Exported {
   throw new EscKubeError('env-empty', `environment ${JSON.stringify(env.name)} is empty: ${file} defines no imports and no values`);
 }
 
-async function notFound(name: string, store: EnvironmentStore): Promise<EscKubeError> {
-  let hint = '';
+/**
+ * The error for an environment the store does not have, with a close name when there is one (and, for
+ * the commands that change an environment's file, `orCreate`, how to create it otherwise).
+ */
+export async function environmentNotFound(name: string, store: EnvironmentStore, orCreate = false): Promise<EscKubeError> {
+  let hint = orCreate ? `; create it with esc-kube env init ${name}` : '';
   try {
     const names = await store.list();
     const close = suggest(name, names);

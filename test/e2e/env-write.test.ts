@@ -113,6 +113,20 @@ describe('env set, env get, env open, env rm, env init', () => {
     secretsSeen.push(key);
   });
 
+  it.each([
+    ['env set', ['env', 'set', 'local-statc', 'a', '1']],
+    ['env rm', ['env', 'rm', 'local-statc', 'a']],
+    ['env edit', ['env', 'edit', 'local-statc']],
+  ])('%s of an environment that is not there: one line, as opening it says, with the close name', async (_, args) => {
+    const m = machine();
+    const r = await m.run(args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`esc-kube: environment "local-statc" not found in ${m.dir} (looked for local-statc.yaml and local-statc.yml); did you mean "local-static"?\n`);
+    const far = await m.run([...args.slice(0, 2), 'team', ...args.slice(3)]);
+    expect(far.stderr).toBe(`esc-kube: environment "team" not found in ${m.dir} (looked for team.yaml and team.yml); create it with esc-kube env init team\n`);
+    expect(readFileSync(m.file, 'utf8')).toBe(original);
+  });
+
   it('an environment without ciphertexts never reads the key', async () => {
     const a = machine({ ESC_KUBE_ENV_KEY: 'not a key' });
     const r = await a.run(['env', 'open', 'local-static']);
